@@ -1,0 +1,175 @@
+"""Arabic text handling: tokens and sentences over the original string, normalised forms.
+
+This is the one module that imports camel-tools. Everything here runs without camel-tools'
+downloadable data. The tokeniser splits words exactly as camel-tools' ``simple_word_tokenize``
+does (whitespace, then every punctuation or symbol character of camel's
+``UNICODE_PUNCT_SYMBOL_CHARSET`` on its own), but as one compiled regular expression that
+reports offsets; normalisation applies camel's dediacritisation and alef / alef maksura /
+teh marbuta normalisation, compiled into a single ``str.translate`` table. Tests check both
+against the camel-tools functions themselves.
+
+Normalisation never changes the original text: tokens keep their offsets into it, so a
+mention found on normalised tokens maps back to exact characters even when the original
+carries tatweel, diacritics or guillemets.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from camel_tools.tokenizers.word import simple_word_tokenize
+from camel_tools.utils.charsets import AR_DIAC_CHARSET, UNICODE_PUNCT_SYMBOL_CHARSET
+from camel_tools.utils.dediac import dediac_ar
+from camel_tools.utils.normalize import (
+    normalize_alef_ar,
+    normalize_alef_maksura_ar,
+    normalize_teh_marbuta_ar,
+)
+
+from kg.model import Analysis, Sentence, Token
+
+__all__ = [
+    "TATWEEL",
+    "analyse",
+    "camel_normalise",
+    "camel_tokenise",
+    "normalise",
+    "strip_diacritics_map",
+    "tokenise",
+]
+
+TATWEEL = "\u0640"
+_ALEF_VARIANTS = "\u0622\u0623\u0625\u0671"  # آ أ إ ٱ -> ا  (camel: normalize_alef_ar)
+_ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
+_EXTENDED_INDIC = "۰۱۲۳۴۵۶۷۸۹"
+
+_TRANSLATE: dict[int, int | str | None] = {ord(c): None for c in AR_DIAC_CHARSET}
+_TRANSLATE[ord(TATWEEL)] = None
+_TRANSLATE.update({ord(c): "ا" for c in _ALEF_VARIANTS})
+_TRANSLATE[ord("ى")] = "ي"  # camel: normalize_alef_maksura_ar
+_TRANSLATE[ord("ة")] = "ه"  # camel: normalize_teh_marbuta_ar
+# Beyond camel's set: Persian/Urdu letters that creep into Arabic news text, zero-width marks,
+# and digits in both Arabic scripts mapped to ASCII so numbers compare as numbers.
+_TRANSLATE.update({ord("ی"): "ي", ord("ک"): "ك", ord("ھ"): "ه", ord("ۀ"): "ه"})
+_TRANSLATE.update({ord(c): None for c in "\u200c\u200d\u200e\u200f\ufeff"})
+_TRANSLATE.update({ord(d): str(i) for i, d in enumerate(_ARABIC_INDIC)})
+_TRANSLATE.update({ord(d): str(i) for i, d in enumerate(_EXTENDED_INDIC)})
+_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def _char_class(chars: frozenset[str]) -> str:
+    """A compact regex character class for a large character set."""
+    points = sorted(ord(c) for c in chars)
+    ranges: list[tuple[int, int]] = []
+    for p in points:
+        if ranges and p == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], p)
+        else:
+            ranges.append((p, p))
+    parts = []
+    for lo, hi in ranges:
+        parts.append(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}")
+    return "".join(parts)
+
+
+_PUNCT_CLASS = _char_class(UNICODE_PUNCT_SYMBOL_CHARSET)
+_TOKEN_RE = re.compile(rf"[{_PUNCT_CLASS}]|[^\s{_PUNCT_CLASS}]+")
+_TERMINAL = frozenset(".!?؟…")
+_CLOSERS = frozenset("»\"')]”’")
+
+
+def normalise(s: str) -> str:
+    """The matching form of a word or phrase (see the module docstring)."""
+    if _PRESENTATION_FORMS.search(s):
+        s = unicodedata.normalize("NFKC", s)
+    return s.translate(_TRANSLATE)
+
+
+def camel_normalise(s: str) -> str:
+    """camel-tools' own normalisation chain; the reference ``normalise`` is tested against."""
+    return normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(s))))
+
+
+def camel_tokenise(s: str) -> list[str]:
+    """camel-tools' own tokeniser; the reference ``tokenise`` is tested against."""
+    return list(simple_word_tokenize(s))
+
+
+def tokenise(text: str) -> list[Token]:
+    """Tokens with offsets into ``text`` and their normalised forms."""
+    tokens = []
+    for m in _TOKEN_RE.finditer(text):
+        surface = m.group()
+        is_word = len(surface) > 1 or surface not in UNICODE_PUNCT_SYMBOL_CHARSET
+        tokens.append(Token(m.start(), m.end(), normalise(surface) if is_word else surface, is_word))
+    return tokens
+
+
+def _sentences(text: str, tokens: list[Token]) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    first = 0
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < n else None
+        boundary = nxt is None
+        if nxt is not None:
+            gap = text[tok.end : nxt.start]
+            if "\n" in gap:
+                boundary = True
+            elif (
+                not tok.is_word
+                and tok.norm in _TERMINAL
+                and gap
+                and not (not nxt.is_word and nxt.norm in _CLOSERS)
+            ):
+                boundary = True
+            elif not tok.is_word and tok.norm in _CLOSERS and gap and i > first:
+                prev = tokens[i - 1]
+                boundary = not prev.is_word and prev.norm in _TERMINAL
+        if boundary:
+            start, end = tokens[first].start, tok.end
+            sentences.append(Sentence(len(sentences), start, end, first, i + 1))
+            first = i + 1
+    if not sentences:
+        sentences.append(Sentence(0, 0, len(text), 0, 0))
+    return sentences
+
+
+def analyse(text: str) -> Analysis:
+    """Tokenise ``text`` and split it into sentences."""
+    tokens = tokenise(text)
+    return Analysis(tuple(tokens), tuple(_sentences(text, tokens)))
+
+
+def strip_diacritics_map(surface: str, n_letters: int) -> int:
+    """How many characters of ``surface`` hold its first ``n_letters`` normalised letters.
+
+    Used to place a clitic boundary in the original text: the normalised form drops
+    diacritics and tatweel, the original keeps them.
+    """
+    seen = 0
+    for i, ch in enumerate(surface):
+        if seen == n_letters:
+            return i
+        if _TRANSLATE.get(ord(ch), ch) is not None:
+            seen += 1
+    return len(surface)
+
+
+_SAFEBW = None
+
+
+def transliterate(s: str) -> str:
+    """ASCII transliteration (camel-tools' Safe Buckwalter) of normalised Arabic, for IRIs."""
+    global _SAFEBW
+    if _SAFEBW is None:
+        from camel_tools.utils.charmap import CharMapper
+
+        _SAFEBW = CharMapper.builtin_mapper("ar2safebw")
+    return str(_SAFEBW(s))
+
+
+def display_form(s: str) -> str:
+    """A label: the original letters without diacritics, tatweel or stray spaces."""
+    return " ".join(dediac_ar(s).replace(TATWEEL, "").split())

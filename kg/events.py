@@ -1,0 +1,377 @@
+"""Events: triggers from a lexicon, roles from Arabic clause structure, counts, times.
+
+For each sentence: find trigger words (``kg/data/triggers.tsv``), decide whether the sentence
+denies or hedges them, fill roles from the mentions around each trigger, read figures
+(``kg/data/count_nouns.tsv``) and time expressions, then merge what tells one happening:
+a killing and the strike that caused it in one sentence are one event, and the same happening
+told twice in a document is one event with both triggers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+from kg import numbers
+from kg.arabic import normalise
+from kg.dates import find_times, publication_time
+from kg.mentions import clitic_variants
+from kg.model import ACTOR_KINDS, Analysis, Count, Document, Event, Mention, TimeValue, Token
+
+VIOLENT = ("ArmedClash", "AirStrike", "Shelling", "Bombing", "AttackOnCivilians", "Attack", "Killing")
+SPECIFIC_ATTACKS = ("AirStrike", "Shelling", "Bombing")
+NEGATORS = {normalise(w) for w in ("لم", "لن", "لا", "ليس", "عدم", "دون", "بدون", "نفى", "نفت",
+                                   "ينفي", "تنفي", "نفوا", "ينفون", "نافيا", "نافية", "تنفي")}  # fmt: skip
+HEDGES = {normalise(w) for w in ("حال", "إذا", "اذا", "لو", "قد", "سوف", "يعتزم", "تعتزم",
+                                 "يهدد", "تهدد", "هدد", "هددت", "محتمل", "ربما", "يمكن",
+                                 "ستقوم", "سيتم", "مخاوف", "خشية", "احتمال", "مستعد", "مستعدة",
+                                 "وقف", "إيقاف", "السماح", "منع", "ضرورة", "يجب", "التخطيط",
+                                 "محاولة", "تنفيذ", "تهديد", "يخطط", "تخطط", "إمكانية")}  # fmt: skip
+DENIAL_VERBS = {normalise(w) for w in ("نفى", "نفت", "ينفي", "تنفي", "نفوا", "ينفون")}
+REPORTING = {normalise(w) for w in (
+    "أفاد", "أفادت", "قال", "قالت", "ذكر", "ذكرت", "نقلت", "نقل", "أكد", "أكدت", "أعلن",
+    "أعلنت", "أشار", "أشارت", "أوضح", "أوضحت", "بحسب", "وفق", "وفقا", "حسب", "أضاف", "أضافت",
+    "كشف", "كشفت", "أورد", "أوردت", "عن", "أفادوا", "قالوا", "ذكروا", "أكدوا",
+)}  # fmt: skip
+PASSIVE_BY = {normalise(w) for w in ("نفذتها", "نفذها", "شنتها", "شنها", "قبل", "نفذته", "نفذت")}
+PREPOSITIONS = {normalise(w) for w in ("على", "ضد", "في", "من", "إلى", "الى", "عن", "مع", "بين")}
+VICTIM_CLASSES = ("Killing", "AttackOnCivilians", "Arrest", "Abduction")
+PLACE_ORDER = {"facility": 0, "neighbourhood": 1, "settlement": 2, "region": 3, "country": 4}
+WINDOW = 8  # tokens around a trigger in which roles and figures are sought
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    first: int
+    end: int
+    cls: str
+    pos: str
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@lru_cache(maxsize=1)
+def trigger_lexicon() -> dict[tuple[str, ...], tuple[str, str]]:
+    """Normalised trigger form -> (class, part of speech), with generated variants."""
+    lex: dict[tuple[str, ...], tuple[str, str]] = {}
+    for row in _rows("triggers.tsv"):
+        for form in row["forms"].split("|"):
+            words = tuple(normalise(form).split())
+            variants = [words]
+            if row["pos"] == "noun" and not words[0].startswith("ال"):
+                variants.append(("ال" + words[0], *words[1:]))
+            if row["pos"] == "verb" and len(words) == 1:
+                variants += [(words[0] + s,) for s in ("ه", "ها", "هم", "وا")]
+            for v in variants:
+                lex.setdefault(v, (row["class"], row["pos"]))
+    return lex
+
+
+@lru_cache(maxsize=1)
+def count_nouns() -> dict[str, str]:
+    return {normalise(n): r["what"] for r in _rows("count_nouns.tsv") for n in r["noun"].split("|")}
+
+
+def _find_triggers(tokens: Sequence[Token], first: int, end: int, taken: list[int]) -> list[_Trigger]:
+    lex = trigger_lexicon()
+    out: list[_Trigger] = []
+    i = first
+    while i < end:
+        if taken[i] >= 0 or not tokens[i].is_word:
+            i += 1
+            continue
+        best: _Trigger | None = None
+        for stem, _ in clitic_variants(tokens[i].norm):
+            for length in (4, 3, 2, 1):
+                if i + length > end:
+                    continue
+                key = (stem, *(tokens[i + k].norm for k in range(1, length)))
+                if key in lex:
+                    if best is None or i + length > best.end:
+                        best = _Trigger(i, i + length, *lex[key])
+                    break
+        if best is not None:
+            out.append(best)
+            i = best.end
+        else:
+            i += 1
+    return out
+
+
+def _polarity(tokens: Sequence[Token], trig: _Trigger, first: int) -> tuple[bool, bool]:
+    """(negated, hedged) from the words just before the trigger, or a denial verb earlier."""
+    negated = hedged = False
+    for k in range(max(first, trig.first - 4), trig.first):
+        stems = {s for s, _ in clitic_variants(tokens[k].norm)}
+        if stems & NEGATORS:
+            negated = True
+        if stems & HEDGES:
+            hedged = True
+    for k in range(first, trig.first):
+        if tokens[k].norm in DENIAL_VERBS or tokens[k].norm[1:] in DENIAL_VERBS:
+            negated = True
+    return negated, hedged
+
+
+class _Sentence:
+    """The mentions of one sentence, by token position."""
+
+    def __init__(self, mentions: list[Mention], idx: list[int]) -> None:
+        self.mentions = mentions
+        self.idx = idx  # mention indices in the sentence, in order
+
+    def actors(self) -> list[int]:
+        return [i for i in self.idx if self.mentions[i].kind in ACTOR_KINDS]
+
+    def places(self) -> list[int]:
+        return [i for i in self.idx if self.mentions[i].kind not in ACTOR_KINDS]
+
+
+def _preceded_by_preposition(tokens: Sequence[Token], mention: Mention) -> bool:
+    prev = tokens[mention.first_token - 1].norm if mention.first_token > 0 else ""
+    tok = tokens[mention.first_token]
+    attached = mention.start > tok.start and tokens[mention.first_token].norm[:1] in ("ب", "ل")
+    return prev in PREPOSITIONS or attached
+
+
+def _roles(
+    tokens: Sequence[Token], trig: _Trigger, sent: _Sentence, sources: set[int]
+) -> tuple[list[tuple[str, int]], int | None]:
+    ms = sent.mentions
+    actors = [i for i in sent.actors() if i not in sources]
+    after = [i for i in actors if trig.end <= ms[i].first_token <= trig.end + WINDOW]
+    before = [i for i in actors if trig.first - WINDOW <= ms[i].end_token <= trig.first]
+    roles: list[tuple[str, int]] = []
+    agent: int | None = None
+    if trig.pos == "verb":
+        direct = [i for i in after if not _preceded_by_preposition(tokens, ms[i])]
+        if direct:
+            agent = direct[0]
+        elif before:
+            agent = before[-1]
+    else:
+        for k in range(trig.end, min(trig.end + WINDOW, len(tokens))):
+            if tokens[k].norm in PASSIVE_BY:
+                by = [i for i in after if ms[i].first_token > k]
+                agent = by[0] if by else None
+                break
+        if agent is None and after and ms[after[0]].first_token == trig.end \
+                and trig.cls not in VICTIM_CLASSES:
+            agent = after[0]  # genitive: "غارات التحالف"
+    if agent is not None:
+        roles.append(("agent", agent))
+    role = "victim" if trig.cls in VICTIM_CLASSES else "target"
+    for i in after:
+        if i != agent and (role == "victim" or _preceded_by_preposition(tokens, ms[i]) or trig.pos == "verb"):
+            if role == "victim" and ms[i].kind not in ("civilians", "person", "armed_group", "state_force"):
+                continue
+            roles.append((role, i))
+            break
+    places = [i for i in sent.places() if i not in sources]
+    near = [i for i in places if trig.end <= ms[i].first_token <= trig.end + 2 * WINDOW]
+    near = near or [i for i in places if ms[i].end_token <= trig.first]
+    place = min(near, key=lambda i: (PLACE_ORDER.get(ms[i].kind, 5), ms[i].start)) if near else None
+    return roles, place
+
+
+def _sources(tokens: Sequence[Token], sent: _Sentence) -> set[int]:
+    """Mentions introduced by a reporting verb ("أفاد المرصد", "نقلت سانا عن مصدر عسكري")."""
+    out: set[int] = set()
+    for i in sent.idx:
+        m = sent.mentions[i]
+        if m.kind not in ("organisation", "media", "person", "civilians", "government"):
+            continue
+        for k in range(max(0, m.first_token - 3), m.first_token):
+            if {s for s, _ in clitic_variants(tokens[k].norm)} & REPORTING:
+                out.add(i)
+                break
+    return out
+
+
+def _counts(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, Count]]:
+    """Figures in tokens [first, end) with the noun they count: (token index, Count)."""
+    nouns = count_nouns()
+    out: list[tuple[int, Count]] = []
+    i = first
+    while i < end:
+        read = numbers.read_number(tuple(tokens), i)
+        if read is None:
+            noun = nouns.get(tokens[i].norm)
+            if noun and tokens[i].norm in numbers.DUAL_NOUNS:
+                out.append((i, Count(noun, 2, "exact", (tokens[i].start, tokens[i].end))))
+            i += 1
+            continue
+        value, j = read
+        if j < end:
+            noun = next((nouns[s] for s, _ in clitic_variants(tokens[j].norm) if s in nouns), None)
+            if noun and _injury_context(tokens, i, j):
+                noun = "injured"
+            if noun:
+                qual = numbers.qualifier_before(tuple(tokens), i) or numbers.qualifier_after(
+                    tuple(tokens), j + 1) or "exact"
+                out.append((i, Count(noun, value, qual, (tokens[i].start, tokens[j].end))))
+        i = max(j, i + 1)
+    return out
+
+
+INJURY_WORDS = {normalise(w) for w in ("إصابة", "إصابات", "جرح", "جراح", "بجروح", "جروح", "جرحى",
+                                        "مصابين", "أصيب", "أصيبوا", "يصاب", "بإصابة")}  # fmt: skip
+
+
+def _injury_context(tokens: Sequence[Token], i: int, j: int) -> bool:
+    """Is the figure at tokens [i, j] a count of injured ("إصابة 20 شخصاً بجروح")?"""
+    around = [tokens[k].norm for k in range(max(0, i - 3), i)]
+    around += [tokens[k].norm for k in range(j + 1, min(len(tokens), j + 3))]
+    return any(w in INJURY_WORDS or w[1:] in INJURY_WORDS for w in around)
+
+
+def _resolve_class(cls: str, roles: list[tuple[str, int]], ms: list[Mention], trigger_norm: str) -> str:
+    kinds = {r: ms[i].kind for r, i in roles}
+    if cls == "TakeControl":
+        if kinds.get("agent") in ("state_force", "government"):
+            return "GovernmentRegainsTerritory"
+        if kinds.get("agent") == "armed_group":
+            return "NonStateActorTakesTerritory"
+        regain = any(w in trigger_norm for w in ("استعاد", "حرر", "تحرير"))
+        return "GovernmentRegainsTerritory" if regain else "NonStateActorTakesTerritory"
+    if cls == "Attack":
+        return "AttackOnCivilians" if kinds.get("target") == "civilians" else "ArmedClash"
+    return cls
+
+
+def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -> list[Event]:
+    tokens = analysis.tokens
+    taken = [-1] * len(tokens)
+    by_sentence: dict[int, list[int]] = {}
+    for mi, m in enumerate(mentions):
+        for t in range(m.first_token, m.end_token):
+            taken[t] = mi
+        by_sentence.setdefault(m.sentence, []).append(mi)
+    pub = publication_time(doc.date)
+    events: list[Event] = []
+    for s in analysis.sentences:
+        sent = _Sentence(mentions, by_sentence.get(s.index, []))
+        triggers = _find_triggers(tokens, s.first_token, s.end_token, taken)
+        if not triggers:
+            continue
+        sources = _sources(tokens, sent)
+        times = find_times(tokens, s.first_token, s.end_token, doc.text, doc.date)
+        counts = _counts(tokens, s.first_token, s.end_token)
+        local: list[Event] = []
+        for trig in triggers:
+            if trig.cls == "Injury":
+                continue
+            negated, hedged = _polarity(tokens, trig, s.first_token)
+            roles, place = _roles(tokens, trig, sent, sources)
+            norm = " ".join(tokens[k].norm for k in range(trig.first, trig.end))
+            cls = _resolve_class(trig.cls, roles, mentions, norm)
+            time = min(times, key=lambda t: abs(t[0] - trig.first))[2] if times else pub
+            span = (tokens[trig.first].start, tokens[trig.end - 1].end)
+            local.append(Event(cls, (span,), s.index, tuple(roles), place, time, (),
+                               tuple(sorted(sources)), negated, hedged))
+        local = _merge_in_sentence(local)
+        events += _attach_counts(local, counts)
+    return _merge_in_document(events, mentions)
+
+
+def _merge(a: Event, b: Event, cls: str | None = None) -> Event:
+    roles = a.roles + tuple(r for r in b.roles if r not in a.roles and r[0] != "agent" or
+                            (r[0] == "agent" and not any(x[0] == "agent" for x in a.roles)))
+    time = a.time if a.time is not None and a.time.expression is not None else (b.time or a.time)
+    return replace(
+        a, cls=cls or a.cls, triggers=tuple(sorted(set(a.triggers + b.triggers))),
+        roles=roles, place=a.place if a.place is not None else b.place, time=time,
+        counts=a.counts + tuple(c for c in b.counts if c not in a.counts),
+        sources=tuple(sorted(set(a.sources) | set(b.sources))),
+        negated=a.negated and b.negated, hedged=a.hedged and b.hedged,
+    )
+
+
+def _merge_in_sentence(events: list[Event]) -> list[Event]:
+    """A killing and the attack that caused it, or one class told twice, are one event."""
+    out: list[Event] = []
+    for ev in events:
+        target = None
+        for k, other in enumerate(out):
+            same = other.cls == ev.cls and other.negated == ev.negated
+            violent_pair = ev.cls in VIOLENT and other.cls in VIOLENT and not (
+                ev.cls in SPECIFIC_ATTACKS and other.cls in SPECIFIC_ATTACKS and ev.cls != other.cls)
+            if same or violent_pair:
+                target = k
+                break
+        if target is None:
+            out.append(ev)
+            continue
+        other = out[target]
+        rank = {c: n for n, c in enumerate(("Killing", "Attack", "ArmedClash", "AttackOnCivilians",
+                                              "Bombing", "Shelling", "AirStrike"))}  # fmt: skip
+        cls = max((other.cls, ev.cls), key=lambda c: rank.get(c, -1))
+        out[target] = _merge(other, ev, cls)
+    return out
+
+
+FATAL_NOUNS = ("civilians", "people", "fatalities", "fighters", "soldiers")
+
+
+def _attach_counts(events: list[Event], counts: list[tuple[int, Count]]) -> list[Event]:
+    """Give each figure to the nearest event of the sentence it can belong to."""
+    out = list(events)
+    for _, count in counts:
+        what = count.what
+        fits = [
+            k for k, e in enumerate(out)
+            if (e.cls in VIOLENT and (what in FATAL_NOUNS or what in ("children", "women", "injured")))
+            or (what == "trucks" and e.cls == "AidDelivery")
+            or (what in ("fighters", "soldiers", "people") and e.cls in ("Withdrawal", "Arrest", "Abduction"))
+        ]
+        if not fits:
+            continue
+        k = min(fits, key=lambda k: abs(count.span[0] - out[k].triggers[0][0]))
+        extra = [count]
+        if out[k].cls in VIOLENT and what in FATAL_NOUNS and what != "fatalities":
+            extra.append(Count("fatalities", count.value, count.qualifier, count.span))
+        out[k] = replace(out[k], counts=out[k].counts + tuple(extra))
+    return [_complete_counts(e) for e in out]
+
+
+def _complete_counts(ev: Event) -> Event:
+    """Children and women killed, with no overall toll given, are the toll."""
+    if ev.cls not in VIOLENT or any(c.what == "fatalities" for c in ev.counts):
+        return ev
+    parts = [c for c in ev.counts if c.what in ("children", "women")]
+    if not parts:
+        return ev
+    span = (min(c.span[0] for c in parts), max(c.span[1] for c in parts))
+    qual = parts[0].qualifier if len(parts) == 1 else "exact"
+    total = Count("fatalities", sum(c.value for c in parts), qual, span)
+    return replace(ev, counts=(*ev.counts, total))
+
+
+def _merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Event]:
+    """The same happening told twice (same class, place entity and day) is one event."""
+
+    def place_key(ev: Event) -> str | None:
+        return mentions[ev.place].entity_key if ev.place is not None else None
+
+    out: list[Event] = []
+    for ev in events:
+        for k, other in enumerate(out):
+            if (other.cls == ev.cls and place_key(ev) is not None
+                    and place_key(other) == place_key(ev) and other.negated == ev.negated
+                    and _same_time(other.time, ev.time)):
+                out[k] = _merge(other, ev)
+                break
+        else:
+            out.append(ev)
+    return out
+
+
+def _same_time(a: TimeValue | None, b: TimeValue | None) -> bool:
+    return a is None or b is None or a.value == b.value

@@ -1,0 +1,187 @@
+"""The gazetteer: known actors and places with their Arabic surface forms.
+
+Loaded from the snapshot shipped in ``kg/data/gazetteer.tsv.gz`` (built by
+``scripts/build_gazetteer.py`` from verified Wikidata items, Who's On First and GeoNames), plus
+forms generated from ``nisba.tsv`` x ``nisba_heads.tsv`` ("القوات الروسية", "النظام السوري").
+Names are indexed by their normalised token sequence. A name either matches on its own
+(``bare``) or only after a place head such as "قرية" or "حي" (the many village names that are
+also ordinary Arabic words).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from kg.arabic import normalise
+from kg.errors import DataError
+from kg.model import Entity
+
+SNAPSHOT_COLUMNS = (
+    "key", "qid", "kind", "subkind", "label_ar", "label_en", "names_ar", "country", "parent",
+    "lat", "lon", "geonames", "population", "bare", "source",
+)  # fmt: skip
+_SPLIT = re.compile(r"\w+|[^\w\s]")
+SOURCE_RANK = {
+    "wikidata-verified": 4,
+    "project": 3,
+    "shared-unverified": 3,
+    "nisba": 3,
+    "whosonfirst": 2,
+    "geonames": 1,
+}
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """The normalised token sequence a name is indexed under."""
+    return tuple(t for t in _SPLIT.findall(normalise(name)) if t != "_")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    entity: Entity
+    subkind: str
+    bare: bool
+    source: str
+
+    @property
+    def rank(self) -> int:
+        return SOURCE_RANK.get(self.source, 0)
+
+
+@dataclass
+class Gazetteer:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    bare_names: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    cue_names: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    max_len: dict[str, int] = field(default_factory=dict)  # first token -> longest name
+
+    common_words: frozenset[tuple[str, ...]] = frozenset()
+
+    def add(self, entry: Entry, names: Iterable[str]) -> None:
+        self.entries[entry.entity.key] = entry
+        for name in names:
+            key = name_key(name)
+            if not key:
+                continue
+            bare = entry.bare and key not in self.common_words
+            keys = (self.bare_names if bare else self.cue_names).setdefault(key, [])
+            if entry.entity.key not in keys:
+                keys.append(entry.entity.key)
+            if len(key) > self.max_len.get(key[0], 0):
+                self.max_len[key[0]] = len(key)
+
+    def lookup(self, key: tuple[str, ...], *, cued: bool) -> list[Entry]:
+        found = list(self.bare_names.get(key, ()))
+        if cued:
+            found += [k for k in self.cue_names.get(key, ()) if k not in found]
+        return [self.entries[k] for k in found]
+
+
+def _float(value: str) -> float | None:
+    return float(value) if value else None
+
+
+def _int(value: str) -> int | None:
+    return int(float(value)) if value else None
+
+
+def _read_snapshot(handle: io.TextIOBase, where: str, gaz: Gazetteer) -> None:
+    reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if header is None or tuple(header) != SNAPSHOT_COLUMNS:
+        raise DataError(
+            f"{where}: not a gazetteer snapshot (unexpected header)",
+            hint="rebuild it with scripts/build_gazetteer.py or `kg gazetteer refresh`",
+        )
+    for lineno, row in enumerate(reader, start=2):
+        if len(row) != len(SNAPSHOT_COLUMNS):
+            raise DataError(f"{where}:{lineno}: expected {len(SNAPSHOT_COLUMNS)} columns, got {len(row)}")
+        r = dict(zip(SNAPSHOT_COLUMNS, row, strict=True))
+        try:
+            entity = Entity(
+                key=r["key"],
+                kind=r["kind"],
+                label_ar=r["label_ar"],
+                label_en=r["label_en"] or None,
+                qid=r["qid"] or None,
+                geonames_id=_int(r["geonames"]),
+                lat=_float(r["lat"]),
+                lon=_float(r["lon"]),
+                country_qid=r["country"] or None,
+                parent_key=r["parent"] or None,
+                population=_int(r["population"]),
+            )
+        except ValueError as exc:
+            raise DataError(f"{where}:{lineno}: {exc}") from exc
+        entry = Entry(entity, r["subkind"], r["bare"] == "1", r["source"])
+        gaz.add(entry, r["names_ar"].split("|"))
+
+
+def _data_text(name: str) -> str:
+    return resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _tsv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _add_nisba(gaz: Gazetteer) -> None:
+    heads = _tsv_rows(_data_text("nisba_heads.tsv"))
+    for row in _tsv_rows(_data_text("nisba.tsv")):
+        qid, country_en = row["country_qid"], row["country_en"]
+        for kind, override, what in (
+            ("state_force", row["forces_key"], "armed forces"),
+            ("government", row["government_key"], "government"),
+        ):
+            names = []
+            for adj in row["adjectives_ar"].split("|"):
+                for head in (h["head_ar"] for h in heads if h["kind"] == kind):
+                    article = "ال" if head.startswith("ال") else ""
+                    names += [f"{head} {article}{adj}", f"{head} {article}{adj}ة"]
+            if not override:  # an item that already carries one of these names stands for them
+                known = (e for n in names for e in gaz.lookup(name_key(n), cued=False))
+                override = next((e.entity.key for e in known if e.entity.kind == kind), "")
+            if override and override in gaz.entries:
+                gaz.add(gaz.entries[override], names)
+                continue
+            entity = Entity(
+                key=f"local:{kind}/{country_en.lower().replace(' ', '-')}-{what.replace(' ', '-')}",
+                kind=kind,
+                label_ar=names[0] if kind == "government" else names[2],
+                label_en=f"{country_en} {what}",
+                country_qid=qid,
+            )
+            gaz.add(Entry(entity, kind, True, "nisba"), names)
+
+
+def load_gazetteer(snapshot: Path | None = None) -> Gazetteer:
+    """Load the shipped snapshot (or ``snapshot``) and the generated nisba forms."""
+    gaz = Gazetteer()
+    gaz.common_words = frozenset(name_key(r["word"]) for r in _tsv_rows(_data_text("common_words.tsv")))
+    where = str(snapshot) if snapshot else "kg/data/gazetteer.tsv.gz"
+    try:
+        raw = snapshot.read_bytes() if snapshot else (
+            resources.files("kg").joinpath("data", "gazetteer.tsv.gz").read_bytes()
+        )
+        text = gzip.decompress(raw).decode("utf-8") if raw[:2] == b"\x1f\x8b" else raw.decode("utf-8")
+    except FileNotFoundError as exc:
+        raise DataError(f"{where}: gazetteer snapshot not found") from exc
+    except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as exc:
+        raise DataError(f"{where}: corrupted gazetteer snapshot ({exc})",
+                        hint="rebuild it with scripts/build_gazetteer.py") from exc
+    _read_snapshot(io.StringIO(text, newline=""), where, gaz)
+    _add_nisba(gaz)
+    return gaz
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    return load_gazetteer()

@@ -1,0 +1,204 @@
+"""Recognising mentions of actors and places on the token stream.
+
+Three sources of candidates, longest match first:
+- names the gazetteer knows, in any clitic form ("وبحلب", "للمرصد", "بالعراق");
+- names after a place or facility head ("بلدة كفرنبل", "حي كرم الميسر", "مطار الحديدة"), which
+  also admits the gazetteer's small places that never match bare, and mints local entities for
+  names nobody knows;
+- nothing else: a bare unknown word is never guessed to be a name.
+
+The recogniser only proposes; ``kg.linking`` chooses the entity of each candidate.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from kg.arabic import normalise, strip_diacritics_map
+from kg.gazetteer import Entry, Gazetteer
+from kg.model import Analysis, Token
+
+CONJUNCTIONS = ("", "و", "ف")
+PREPOSITIONS = ("", "ب", "ل")  # not ك: "كامل" is not ك + "آمل"
+MIN_STEM = 3
+JOINERS = frozenset({"_"})  # hashtags: "#الجيش_اليمني"
+QUOTES_OPEN = frozenset("«\"“'")
+QUOTES_CLOSE = frozenset("»\"”'")
+MAX_UNKNOWN_TOKENS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    role: str  # place_head, facility_head
+    kind: str
+    subkind: str
+    mint: bool  # may a name nobody knows follow it? (not after plurals: "أحياء تمكنت")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    start: int
+    end: int
+    first_token: int
+    end_token: int
+    entries: tuple[Entry, ...]  # empty: an unknown name
+    cue: Cue | None  # the head before it, if any
+    name_key: tuple[str, ...]
+
+
+def _table(name: str) -> list[dict[str, str]]:
+    text = resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, Cue]:
+    return {normalise(r["cue_ar"]): Cue(r["role"], r["kind"], r["subkind"], r["mint"] == "yes") for r in _table("cues.tsv")}
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    return frozenset(normalise(r["word"]) for r in _table("stopwords.tsv"))
+
+
+def clitic_variants(norm: str) -> list[tuple[str, int]]:
+    """Readings of a token with its proclitics removed: (stem, letters removed).
+
+    "وبحلب" -> [("وبحلب", 0), ("بحلب", 1), ("حلب", 2)]; "للمرصد" -> [..., ("المرصد", 1)]
+    (the article's alef elided after lam is restored; the span starts at the second lam).
+    """
+    out = [(norm, 0)]
+    for conj in CONJUNCTIONS:
+        for prep in PREPOSITIONS:
+            prefix = conj + prep
+            if not prefix or not norm.startswith(prefix):
+                continue
+            stem = norm[len(prefix) :]
+            if len(stem) < MIN_STEM or (prefix == "ف" and not stem.startswith("ال")):
+                continue  # "فرقه" (his teams) is not ف + "رقة"
+            out.append((stem, len(prefix)))
+            if prep == "ل" and stem.startswith("ل") and len(stem) > MIN_STEM:
+                out.append(("ا" + stem, len(prefix)))
+    return out
+
+
+def _word_indices(tokens: tuple[Token, ...], i: int, limit: int) -> list[int]:
+    """Up to ``limit`` token indices from ``i`` on, skipping hashtag joiners."""
+    idx: list[int] = []
+    j = i
+    while j < len(tokens) and len(idx) < limit:
+        if tokens[j].norm not in JOINERS or j == i:
+            idx.append(j)
+        j += 1
+    return idx
+
+
+def _cue_before(tokens: tuple[Token, ...], i: int) -> tuple[Cue, int] | None:
+    """The head word right before token ``i`` and its proclitic letters, if any."""
+    if i == 0 or not tokens[i - 1].is_word:
+        return None
+    table = cues()
+    for stem, plen in clitic_variants(tokens[i - 1].norm):
+        if stem in table:
+            return table[stem], plen
+    return None
+
+
+def _match_known(
+    tokens: tuple[Token, ...], i: int, gaz: Gazetteer, cue: Cue | None
+) -> tuple[int, int, tuple[str, ...], list[Entry]] | None:
+    """Longest gazetteer name starting at token ``i``: (prefix letters, end token, key, entries)."""
+    best: tuple[int, int, tuple[str, ...], list[Entry]] | None = None
+    for stem, plen in clitic_variants(tokens[i].norm):
+        longest = gaz.max_len.get(stem)
+        if not longest:
+            continue
+        idx = _word_indices(tokens, i, longest)
+        seq = [stem] + [tokens[j].norm for j in idx[1:]]
+        for k in range(len(seq), 0, -1):
+            key = tuple(seq[:k])
+            entries = gaz.lookup(key, cued=cue is not None)
+            if entries:
+                end = idx[k - 1] + 1
+                better = best is None or (end, -plen) > (best[1], -best[0])
+                if better:
+                    best = (plen, end, key, entries)
+                break
+    return best
+
+
+def _unknown_name(tokens: tuple[Token, ...], i: int, text: str) -> int | None:
+    """End token of a name that follows a head at token ``i``, or None."""
+    stop = stopwords()
+    tok = tokens[i]
+    if not tok.is_word:
+        if tok.norm in QUOTES_OPEN:  # a quoted name: up to the closing quote
+            j = i + 1
+            while j < len(tokens) and j - i <= MAX_UNKNOWN_TOKENS + 1:
+                if tokens[j].norm in QUOTES_CLOSE:
+                    return j if j > i + 1 else None
+                if not tokens[j].is_word:
+                    return None
+                j += 1
+        return None
+    if tok.norm in stop or tok.norm.isdigit() or len(tok.norm) < MIN_STEM:
+        return None
+    end = i + 1
+    while end < len(tokens) and end - i < MAX_UNKNOWN_TOKENS:
+        nxt = tokens[end]
+        gap = text[tokens[end - 1].end : nxt.start]
+        if not nxt.is_word or gap.strip() or "\n" in gap or nxt.norm in stop:
+            break
+        if not nxt.norm.startswith("ال") or nxt.norm[0] in "وفبلك" and nxt.norm[1:3] == "ال":
+            break  # name parts after the first are article-bearing ("كرم الميسر", "عين الفيجة")
+        end += 1
+    return end
+
+
+def find_candidates(text: str, analysis: Analysis, gaz: Gazetteer) -> list[Candidate]:
+    """Non-overlapping mention candidates, left to right, longest first."""
+    tokens = analysis.tokens
+    out: list[Candidate] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if not tok.is_word and tok.norm not in QUOTES_OPEN:
+            i += 1
+            continue
+        found_cue = _cue_before(tokens, i)
+        cue = found_cue[0] if found_cue else None
+        known = _match_known(tokens, i, gaz, cue) if tok.is_word else None
+        if known is not None:
+            plen, end, key, entries = known
+            start, first = tok.start + _letters_to_chars(text, tok, plen), i
+            if found_cue and found_cue[0].role == "facility_head":  # the head is in the name
+                head = tokens[i - 1]
+                start, first = head.start + _letters_to_chars(text, head, found_cue[1]), i - 1
+            out.append(Candidate(start, tokens[end - 1].end, first, end, tuple(entries), cue, key))
+            i = end
+            continue
+        if cue is not None and cue.mint:
+            end_tok = _unknown_name(tokens, i, text)
+            if end_tok is not None:
+                first = i + 1 if not tok.is_word else i  # inside quotes
+                last = end_tok if not tok.is_word else end_tok
+                if first < last:
+                    key = tuple(t.norm for t in tokens[first:last] if t.norm not in JOINERS)
+                    start = tokens[first].start
+                    if found_cue and found_cue[0].role == "facility_head" and tok.is_word:
+                        head = tokens[i - 1]
+                        start, first = head.start + _letters_to_chars(text, head, found_cue[1]), i - 1
+                    out.append(Candidate(start, tokens[last - 1].end, first, last, (), cue, key))
+                    i = last
+                    continue
+        i += 1
+    return out
+
+
+def _letters_to_chars(text: str, tok: Token, letters: int) -> int:
+    return strip_diacritics_map(text[tok.start : tok.end], letters) if letters else 0

@@ -1,0 +1,225 @@
+"""The pipeline: document -> text layer -> mentions -> linked entities -> events -> RDF.
+
+``extract`` is a pure function of one document (and the read-only gazetteer), so documents
+stream through it one at a time and parallelise. ``build`` drives a corpus through it into
+sinks (the embedded store, an RDF file) and returns what it did.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.arabic import analyse
+from kg.corpus import CorpusReader
+from kg.events import extract_events
+from kg.gazetteer import Gazetteer, default_gazetteer
+from kg.linking import link
+from kg.mentions import find_candidates
+from kg.model import Document, Extraction
+from kg.rdf import (
+    ENTITIES_GRAPH,
+    PREFIXES,
+    Triple,
+    doc_graph,
+    document_triples,
+    entity_triples,
+    nquads,
+    ntriples,
+    text_hash,
+)
+from kg.store import QUAD_FORMATS, GraphStore, atomic_output, rdf_format
+
+BATCH = 256  # documents per bulk load
+
+
+def extract(doc: Document, gazetteer: Gazetteer | None = None) -> Extraction:
+    """Everything the pipeline finds in one document."""
+    gaz = gazetteer or default_gazetteer()
+    analysis = analyse(doc.text)
+    candidates = find_candidates(doc.text, analysis, gaz)
+    mentions, entities = link(doc.text, analysis, candidates, gaz)
+    events = extract_events(doc, analysis, mentions)
+    return Extraction(doc, analysis, mentions, entities, events)
+
+
+@dataclass
+class BuildSummary:
+    read: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    unchanged: int = 0
+    documents: int = 0
+    mentions: int = 0
+    entities: set[str] = field(default_factory=set)
+    events: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        skipped = sum(self.skipped.values())
+        why = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items()))
+        parts = [
+            f"{self.read} documents read",
+            f"{skipped} skipped" + (f" ({why})" if why else ""),
+        ]
+        if self.unchanged:
+            parts.append(f"{self.unchanged} unchanged")
+        parts += [
+            f"{len(self.entities)} entities",
+            f"{self.events} events",
+            f"{self.triples} triples written",
+            f"{self.documents / self.seconds:.0f} docs/s" if self.seconds > 0 else "",
+        ]
+        return ", ".join(p for p in parts if p)
+
+
+class Sink:
+    """Receives each document's graph, and each entity's description once."""
+
+    def __init__(self) -> None:
+        self.seen_entities: set[str] = set()
+
+    def write_document(self, ex: Extraction, triples: list[Triple]) -> None:
+        fresh = [e for k, e in sorted(ex.entities.items()) if k not in self.seen_entities]
+        self.seen_entities.update(e.key for e in fresh)
+        entity_part = [t for e in fresh for t in entity_triples(e)]
+        self.write(doc_graph(ex.document.id), triples, entity_part)
+
+    def write(self, graph: str, triples: list[Triple], entity_part: list[Triple]) -> None: ...
+    def close(self) -> None: ...
+    def abort(self) -> None: ...
+
+
+class StoreSink(Sink):
+    """Batches documents and replaces their named graphs in the embedded store."""
+
+    def __init__(self, store: GraphStore) -> None:
+        super().__init__()
+        self.store = store
+        self.graphs: list[str] = []
+        self.chunks: list[str] = []
+
+    def write(self, graph: str, triples: list[Triple], entity_part: list[Triple]) -> None:
+        self.graphs.append(graph)
+        self.chunks.append(nquads(graph, triples))
+        if entity_part:
+            self.chunks.append(nquads(ENTITIES_GRAPH, entity_part))
+        if len(self.graphs) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.graphs:
+            self.store.replace_documents(self.graphs, "".join(self.chunks))
+            self.graphs, self.chunks = [], []
+
+    def close(self) -> None:
+        self._flush()
+        self.store.flush()
+
+    def abort(self) -> None:
+        self._flush()  # what was extracted before the failure is kept, document by document
+
+
+class FileSink(Sink):
+    """Writes an RDF file atomically: N-Quads/N-Triples stream; other formats are serialised
+    from an in-memory Oxigraph dataset at the end."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.fmt = rdf_format(path)
+        self.streaming = path.suffix.lower() in (".nq", ".nt")
+        self.output = atomic_output(path)
+        self.tmp = self.output.__enter__()
+        self.handle = open(self.tmp, "w", encoding="utf-8") if self.streaming else None  # noqa: SIM115
+        self.memory = None if self.streaming else ox.Store()
+
+    def write(self, graph: str, triples: list[Triple], entity_part: list[Triple]) -> None:
+        if self.handle is not None and self.path.suffix.lower() == ".nq":
+            self.handle.write(nquads(graph, triples) + nquads(ENTITIES_GRAPH, entity_part))
+        elif self.handle is not None:
+            self.handle.write(ntriples(triples) + ntriples(entity_part))
+        else:
+            assert self.memory is not None
+            text = nquads(graph, triples) + nquads(ENTITIES_GRAPH, entity_part)
+            self.memory.bulk_load(text.encode("utf-8"), ox.RdfFormat.N_QUADS)
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+        else:
+            assert self.memory is not None
+            if self.path.suffix.lower() in QUAD_FORMATS:
+                self.memory.dump(self.tmp, self.fmt, prefixes=PREFIXES)
+            else:
+                quads = self.memory.quads_for_pattern(None, None, None, None)
+                ox.serialize((q.triple for q in quads), self.tmp, self.fmt, prefixes=PREFIXES)
+        self.output.__exit__(None, None, None)
+
+    def abort(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+        self.output.__exit__(RuntimeError, None, None)
+
+
+def extractions(
+    docs: Iterable[Document], gazetteer: Gazetteer | None = None
+) -> Iterator[Extraction]:
+    gaz = gazetteer or default_gazetteer()
+    for doc in docs:
+        yield extract(doc, gaz)
+
+
+def build(
+    reader: CorpusReader,
+    sinks: list[Sink],
+    *,
+    known_hashes: dict[str, str] | None = None,
+    gazetteer: Gazetteer | None = None,
+    progress: Callable[[BuildSummary], None] | None = None,
+) -> BuildSummary:
+    """Extract every document of ``reader`` and write its graph to each sink.
+
+    ``known_hashes`` (document id -> content hash already in the store) makes the build
+    incremental: a document whose text is unchanged is skipped.
+    """
+    summary = BuildSummary()
+    gaz = gazetteer or default_gazetteer()
+    started = time.perf_counter()
+
+    def fresh() -> Iterator[Document]:
+        for doc in reader:
+            if known_hashes and known_hashes.get(doc.id) == text_hash(doc.text):
+                summary.unchanged += 1
+                continue
+            yield doc
+
+    try:
+        for ex in extractions(fresh(), gaz):
+            triples = document_triples(ex)
+            for sink in sinks:
+                sink.write_document(ex, triples)
+            summary.documents += 1
+            summary.mentions += len(ex.mentions)
+            summary.entities.update(ex.entities)
+            summary.events += len(ex.events)
+            summary.triples += len(triples)
+            summary.read = reader.report.read
+            summary.seconds = time.perf_counter() - started
+            if progress:
+                progress(summary)
+    except BaseException:
+        for sink in sinks:
+            sink.abort()
+        raise
+    for sink in sinks:
+        sink.close()
+    summary.read = reader.report.read
+    summary.skipped = reader.report.skipped
+    summary.seconds = time.perf_counter() - started
+    return summary

@@ -1,0 +1,286 @@
+"""The one place triples are made: namespaces, IRIs, and the per-document graph as N-Quads.
+
+The hot path writes N-Quads lines as text (one named graph per document), which the store
+bulk-loads and ``.nq`` files take as they are; rdflib reads them back for other formats,
+queries on files and validation. All IRIs are deterministic functions of the document id,
+offsets, and entity keys, so re-building the same input yields the same graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from urllib.parse import quote
+
+from kg.model import Entity, Event, Extraction
+
+NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+ITSRDF = "http://www.w3.org/2005/11/its/rdf#"
+SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+DCT = "http://purl.org/dc/terms/"
+SCHEMA = "https://schema.org/"
+PROV = "http://www.w3.org/ns/prov#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+WGS = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+WD = "http://www.wikidata.org/entity/"
+GEONAMES = "https://sws.geonames.org/"
+WOF = "https://spelunker.whosonfirst.org/id/"
+ACO = "https://w3id.org/ar-conflict-kg/ontology#"
+RES = "https://w3id.org/ar-conflict-kg/resource/"
+ONTOLOGY_GRAPH = RES + "graph/ontology"
+ENTITIES_GRAPH = RES + "graph/entities"  # one description per entity, shared by all documents
+
+PREFIXES = {
+    "nif": NIF, "itsrdf": ITSRDF, "sem": SEM, "dcterms": DCT, "schema": SCHEMA, "prov": PROV,
+    "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "geo": WGS, "wd": WD,
+    "aco": ACO, "res": RES,
+}  # fmt: skip
+
+KIND_CLASS = {
+    "person": "Person",
+    "state_force": "StateForce",
+    "armed_group": "ArmedGroup",
+    "government": "Government",
+    "organisation": "Organisation",
+    "media": "MediaOutlet",
+    "civilians": "Civilians",
+    "country": "Country",
+    "region": "Region",
+    "settlement": "Settlement",
+    "neighbourhood": "Neighbourhood",
+    "facility": "Facility",
+}
+QUALIFIER = {
+    "exact": "Exact",
+    "at_least": "AtLeast",
+    "more_than": "MoreThan",
+    "about": "About",
+    "at_most": "AtMost",
+}
+PRECISION = {"day": "Day", "month": "Month", "year": "Year"}
+_IRI_SAFE = "-._~:@!$'()*+,;="
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def lit(value: str, lang: str | None = None, datatype: str | None = None) -> str:
+    body = '"' + value.translate(_ESCAPES) + '"'
+    if lang:
+        return f"{body}@{lang}"
+    if datatype:
+        return f"{body}^^<{datatype}>"
+    return body
+
+
+def int_lit(value: int) -> str:
+    return f'"{value}"^^<{XSD}integer>'
+
+
+def date_lit(value: str) -> str:
+    datatype = {10: "date", 7: "gYearMonth", 4: "gYear"}[len(value)]
+    return lit(value, datatype=XSD + datatype)
+
+
+def doc_iri(doc_id: str) -> str:
+    return f"{RES}doc/{quote(doc_id, safe=_IRI_SAFE)}"
+
+
+def doc_graph(doc_id: str) -> str:
+    return f"{RES}graph/doc/{quote(doc_id, safe=_IRI_SAFE)}"
+
+
+def context_iri(doc_id: str) -> str:
+    return doc_iri(doc_id) + "#context"
+
+
+def span_iri(doc_id: str, start: int, end: int) -> str:
+    """A NIF offset-based string IRI."""
+    return f"{doc_iri(doc_id)}#char={start},{end}"
+
+
+def event_iri(doc_id: str, ev: Event) -> str:
+    start, end = ev.triggers[0]
+    return f"{doc_iri(doc_id)}/event/{start}-{end}"
+
+
+def entity_iri(entity: Entity | str) -> str:
+    key = entity if isinstance(entity, str) else entity.key
+    if key.startswith("Q"):
+        return WD + key
+    if key.startswith("local:"):
+        return RES + "entity/" + quote(key[len("local:") :], safe=_IRI_SAFE + "/")
+    if key.startswith("wof:"):
+        return RES + "place/wof-" + key[4:]
+    if key.startswith("gn:"):
+        return RES + "place/geonames-" + key[3:]
+    return RES + "entity/" + quote(key, safe=_IRI_SAFE)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def entity_triples(ent: Entity) -> Iterator[tuple[str, str, str]]:
+    """The entity's description, for the shared entities graph."""
+    s = iri(entity_iri(ent))
+    yield s, iri(RDF + "type"), iri(ACO + KIND_CLASS[ent.kind])
+    yield s, iri(RDFS + "label"), lit(ent.label_ar, "ar")
+    if ent.label_en:
+        yield s, iri(RDFS + "label"), lit(ent.label_en, "en")
+    if ent.qid and not ent.key.startswith("Q"):
+        yield s, iri(OWL + "sameAs"), iri(WD + ent.qid)
+    if ent.geonames_id:
+        yield s, iri(ACO + "geonamesId"), lit(str(ent.geonames_id))
+        yield s, iri(SKOS + "exactMatch"), iri(f"{GEONAMES}{ent.geonames_id}/")
+    if ent.key.startswith("wof:"):
+        yield s, iri(RDFS + "seeAlso"), iri(WOF + ent.key[4:])
+    if ent.lat is not None and ent.lon is not None:
+        yield s, iri(WGS + "lat"), lit(f"{ent.lat:.6f}", datatype=XSD + "decimal")
+        yield s, iri(WGS + "long"), lit(f"{ent.lon:.6f}", datatype=XSD + "decimal")
+    if ent.country_qid and ent.country_qid.startswith("Q") and ent.kind != "country":
+        yield s, iri(ACO + "country"), iri(WD + ent.country_qid)
+    if ent.parent_key and ent.parent_key != ent.key:
+        yield s, iri(ACO + "partOf"), iri(entity_iri(ent.parent_key))
+    if ent.population:
+        yield s, iri(ACO + "population"), int_lit(ent.population)
+
+
+Triple = tuple[str, str, str]
+
+
+def nquads(graph: str, triples: list[Triple]) -> str:
+    g = iri(graph)
+    return "".join(f"{s} {p} {o} {g} .\n" for s, p, o in triples)
+
+
+def ntriples(triples: list[Triple]) -> str:
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
+
+
+def document_triples(ex: Extraction, run_iri: str | None = None) -> list[Triple]:
+    """The content of the document's named graph (``doc_graph(id)``), as N-Triples terms."""
+    doc = ex.document
+    text = doc.text
+    ctx_iri = context_iri(doc.id)
+    ctx = iri(ctx_iri)
+    a = iri(RDF + "type")
+    triples: list[tuple[str, str, str]] = [
+        (ctx, a, iri(NIF + "Context")),
+        (ctx, a, iri(NIF + "OffsetBasedString")),
+        (ctx, iri(NIF + "isString"), lit(text)),
+        (ctx, iri(NIF + "beginIndex"), lit("0", datatype=XSD + "nonNegativeInteger")),
+        (ctx, iri(NIF + "endIndex"), lit(str(len(text)), datatype=XSD + "nonNegativeInteger")),
+        (ctx, iri(DCT + "identifier"), lit(doc.id)),
+        (ctx, iri(ACO + "contentHash"), lit(text_hash(text))),
+    ]
+    if doc.date:
+        triples.append((ctx, iri(DCT + "created"), lit(doc.date, datatype=XSD + "date")))
+    if doc.source:
+        triples.append((ctx, iri(DCT + "source"), lit(doc.source)))
+    if doc.url:
+        triples.append((ctx, iri(SCHEMA + "url"), iri(quote(doc.url, safe=":/?#[]@!$&'()*+,;=%~-._"))))
+    if doc.title:
+        triples.append((ctx, iri(DCT + "title"), lit(doc.title)))
+    if run_iri:
+        triples.append((ctx, iri(PROV + "wasGeneratedBy"), iri(run_iri)))
+
+    nni = XSD + "nonNegativeInteger"
+    sentence_iris = []
+    for s in ex.analysis.sentences:
+        siri = iri(span_iri(doc.id, s.start, s.end))
+        sentence_iris.append(siri)
+        triples += [
+            (siri, a, iri(NIF + "Sentence")),
+            (siri, iri(NIF + "referenceContext"), ctx),
+            (siri, iri(NIF + "beginIndex"), lit(str(s.start), datatype=nni)),
+            (siri, iri(NIF + "endIndex"), lit(str(s.end), datatype=nni)),
+        ]
+
+    def phrase(start: int, end: int, sentence: int) -> str:
+        p = iri(span_iri(doc.id, start, end))
+        triples.extend([
+            (p, a, iri(NIF + "Phrase")),
+            (p, iri(NIF + "referenceContext"), ctx),
+            (p, iri(NIF + "sentence"), sentence_iris[sentence]),
+            (p, iri(NIF + "beginIndex"), lit(str(start), datatype=nni)),
+            (p, iri(NIF + "endIndex"), lit(str(end), datatype=nni)),
+            (p, iri(NIF + "anchorOf"), lit(text[start:end])),
+        ])  # fmt: skip
+        return p
+
+    for m in ex.mentions:
+        p = phrase(m.start, m.end, m.sentence)
+        ent = iri(entity_iri(m.entity_key))
+        triples += [
+            (p, iri(ITSRDF + "taIdentRef"), ent),
+            (p, iri(ITSRDF + "taClassRef"), iri(ACO + KIND_CLASS[m.kind])),
+            (p, iri(ITSRDF + "taConfidence"), lit(f"{m.confidence:.3f}", datatype=XSD + "double")),
+            (p, iri(ACO + "recognisedBy"), lit(m.method)),
+        ]
+    for ev in ex.events:
+        triples += _event_triples(ex, ev, phrase, sentence_iris, ctx)
+    return triples
+
+
+def _event_triples(ex, ev: Event, phrase, sentence_iris, ctx):  # type: ignore[no-untyped-def]
+    doc = ex.document
+    e = iri(event_iri(doc.id, ev))
+    a = iri(RDF + "type")
+    out: list[tuple[str, str, str]] = []
+    if ev.negated or ev.hedged:  # never a plain fact: not an instance of the class
+        out.append((e, a, iri(ACO + "NonFactualEvent")))
+        out.append((e, iri(ACO + "reportedEventClass"), iri(ACO + ev.cls)))
+        out.append((e, iri(ACO + "factuality"), iri(ACO + ("Negated" if ev.negated else "Hedged"))))
+    else:
+        out.append((e, a, iri(ACO + ev.cls)))
+    out.append((e, iri(ACO + "reportedIn"), ctx))
+    out.append((e, iri(PROV + "wasDerivedFrom"), sentence_iris[ev.sentence]))
+    for start, end in ev.triggers:
+        sentence = ex.analysis.sentence_at(start).index
+        out.append((e, iri(ACO + "trigger"), phrase(start, end, sentence)))
+    mentions = ex.mentions
+    for role, mi in ev.roles:
+        out.append((e, iri(ACO + role), iri(entity_iri(mentions[mi].entity_key))))
+    if ev.place is not None:
+        out.append((e, iri(SEM + "hasPlace"), iri(entity_iri(mentions[ev.place].entity_key))))
+    for mi in ev.sources:
+        out.append((e, iri(ACO + "reportedBy"), iri(entity_iri(mentions[mi].entity_key))))
+    if ev.time is not None:
+        out.append((e, iri(SEM + "hasTimeStamp"), date_lit(ev.time.value)))
+        out.append((e, iri(ACO + "timePrecision"), iri(ACO + PRECISION[ev.time.precision])))
+        if ev.time.expression:
+            out.append((e, iri(ACO + "timeExpression"), lit(ev.time.expression, "ar")))
+        else:
+            out.append((e, iri(ACO + "timeFromPublicationDate"), lit("true", datatype=XSD + "boolean")))
+    best: dict[str, tuple[int, str, int]] = {}
+    for n, c in enumerate(ev.counts):
+        claim = iri(f"{event_iri(doc.id, ev)}/count/{n}")
+        sentence = ex.analysis.sentence_at(c.span[0]).index
+        out += [
+            (e, iri(ACO + "hasCountClaim"), claim),
+            (claim, a, iri(ACO + "CountClaim")),
+            (claim, iri(ACO + "countOf"), lit(c.what)),
+            (claim, iri(ACO + "value"), int_lit(c.value)),
+            (claim, iri(ACO + "qualifier"), iri(ACO + QUALIFIER[c.qualifier])),
+            (claim, iri(PROV + "wasDerivedFrom"), phrase(c.span[0], c.span[1], sentence)),
+            (claim, iri(ACO + "reportedIn"), ctx),
+        ]
+        for mi in ev.sources:
+            out.append((claim, iri(ACO + "claimedBy"), iri(entity_iri(mentions[mi].entity_key))))
+        if c.what not in best or c.value > best[c.what][0]:
+            best[c.what] = (c.value, c.qualifier, n)
+    for what, prop in (("fatalities", "fatalities"), ("injured", "injured"),
+                       ("civilians", "civilianFatalities"), ("children", "childFatalities"),
+                       ("women", "womenFatalities")):  # fmt: skip
+        if what in best:
+            value, qual, _ = best[what]
+            out.append((e, iri(ACO + prop), int_lit(value)))
+            out.append((e, iri(ACO + prop + "Qualifier"), iri(ACO + QUALIFIER[qual])))
+    return out

@@ -1,0 +1,184 @@
+"""The embedded store (Oxigraph, on disk) and RDF files: loading, replacing, querying, dumping.
+
+One named graph per document: re-building a document drops its graph and loads the new one,
+so a second build adds to the store and a changed document replaces its old graph. A small
+``kg-meta.json`` beside the data records the tool version that wrote the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import __version__
+from kg.errors import InputError, QueryError, StoreError
+from kg.rdf import ACO, DCT, NIF, ONTOLOGY_GRAPH, PREFIXES, RES
+
+DEFAULT_STORE = Path("kg-store")
+ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "conflict.ttl"
+META_FILE = "kg-meta.json"
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+QUAD_FORMATS = (".nq", ".trig", ".jsonld")
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"unknown RDF format {path.suffix or '(no suffix)'!r} for {path}",
+            hint="use one of " + ", ".join(FORMATS),
+        )
+    return fmt
+
+
+class GraphStore:
+    """An Oxigraph store on disk (``path``) or in memory (``path=None``)."""
+
+    def __init__(self, path: Path | None, *, read_only: bool = False, create: bool = True) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self.store = ox.Store()
+            elif read_only:
+                if not (path / META_FILE).exists() and not any(path.glob("*")):
+                    raise StoreError(f"no store at {path}", hint="build one first: kg build CORPUS")
+                self.store = ox.Store.read_only(str(path))
+            else:
+                if not create and not path.exists():
+                    raise StoreError(f"no store at {path}", hint="build one first: kg build CORPUS")
+                path.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(path))
+                self._write_meta()
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    def _write_meta(self) -> None:
+        assert self.path is not None
+        meta = self.path / META_FILE
+        info = {"tool": "arabic-conflict-kg", "version": __version__}
+        if meta.exists():
+            old = json.loads(meta.read_text(encoding="utf-8"))
+            info = {**old, "version": __version__, "created_by": old.get("created_by", old.get("version"))}
+        meta.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+
+    # -- writing ---------------------------------------------------------------------------
+    def replace_documents(self, graphs: Iterable[str], nquads: str) -> None:
+        """Drop the named ``graphs`` and bulk-load ``nquads`` (which holds their new content)."""
+        for g in graphs:
+            node = ox.NamedNode(g)
+            if self.store.contains_named_graph(node):
+                self.store.remove_graph(node)
+        if nquads:
+            self.store.bulk_load(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS)
+
+    def remove_documents(self, graphs: Iterable[str]) -> int:
+        removed = 0
+        for g in graphs:
+            node = ox.NamedNode(g)
+            if self.store.contains_named_graph(node):
+                self.store.remove_graph(node)
+                removed += 1
+        return removed
+
+    def ensure_ontology(self) -> None:
+        """Load (or refresh) the ontology into its own named graph, for queries that use it."""
+        node = ox.NamedNode(ONTOLOGY_GRAPH)
+        text = ONTOLOGY_FILE.read_bytes()
+        digest = hashlib.sha256(text).hexdigest()
+        marker = ox.Quad(node, ox.NamedNode(ACO + "contentHash"), ox.Literal(digest), node)
+        if marker in self.store:
+            return
+        if self.store.contains_named_graph(node):
+            self.store.remove_graph(node)
+        self.store.load(text, ox.RdfFormat.TURTLE, to_graph=node)
+        self.store.add(marker)
+
+    def load_file(self, path: Path, graph: str | None = None) -> None:
+        fmt = rdf_format(path)
+        try:
+            to = ox.NamedNode(graph) if graph else None
+            if to is not None and fmt.supports_datasets:
+                raise InputError(f"{path}: a dataset cannot be loaded into one graph")
+            if to is None:
+                self.store.bulk_load(path=str(path), format=fmt)
+            else:
+                self.store.bulk_load(path=str(path), format=fmt, to_graph=to)
+        except SyntaxError as exc:
+            raise InputError(f"{path}: not valid {fmt.name} ({exc})") from exc
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc}") from exc
+
+    def flush(self) -> None:
+        self.store.flush()
+
+    # -- reading ---------------------------------------------------------------------------
+    def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        try:
+            return self.store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {_first_line(exc)}") from exc
+        except (RuntimeError, ValueError) as exc:
+            raise QueryError(f"the query failed: {_first_line(exc)}") from exc
+
+    def document_hashes(self) -> dict[str, str]:
+        """Document id -> content hash, for incremental builds."""
+        q = f"""SELECT ?id ?h WHERE {{ GRAPH ?g {{ ?c a <{NIF}Context> ;
+                 <{DCT}identifier> ?id ; <{ACO}contentHash> ?h }} }}"""
+        return {str(s["id"].value): str(s["h"].value) for s in self.store.query(q)}  # type: ignore[union-attr,index]
+
+    def count(self) -> int:
+        return len(self.store)
+
+    def dump(self, path: Path) -> None:
+        """Write the store to ``path`` (format from the suffix), atomically."""
+        fmt = rdf_format(path)
+        with atomic_output(path) as tmp:
+            if fmt.supports_datasets:
+                self.store.dump(tmp, fmt, prefixes=PREFIXES)
+            else:
+                quads = self.store.quads_for_pattern(None, None, None, None)
+                ox.serialize((q.triple for q in quads), tmp, fmt, prefixes=PREFIXES)
+
+
+class atomic_output:
+    """Write to a temporary file beside ``path``; rename it over ``path`` only on success."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tmp: str | None = None
+
+    def __enter__(self) -> str:
+        directory = self.path.parent if str(self.path.parent) else Path(".")
+        if not directory.exists():
+            raise InputError(f"no such folder for the output: {directory}")
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=directory)
+        os.close(fd)
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        assert self.tmp is not None
+        if exc_type is None:
+            os.replace(self.tmp, self.path)
+        else:
+            Path(self.tmp).unlink(missing_ok=True)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def graph_iri_prefix() -> str:
+    return RES + "graph/doc/"
