@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import regex
 from camel_tools.tokenizers.word import simple_word_tokenize
 from camel_tools.utils.charsets import AR_DIAC_CHARSET, UNICODE_PUNCT_SYMBOL_CHARSET
 from camel_tools.utils.dediac import dediac_ar
@@ -58,23 +59,9 @@ _TRANSLATE.update({ord(d): str(i) for i, d in enumerate(_EXTENDED_INDIC)})
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 
 
-def _char_class(chars: frozenset[str]) -> str:
-    """A compact regex character class for a large character set."""
-    points = sorted(ord(c) for c in chars)
-    ranges: list[tuple[int, int]] = []
-    for p in points:
-        if ranges and p == ranges[-1][1] + 1:
-            ranges[-1] = (ranges[-1][0], p)
-        else:
-            ranges.append((p, p))
-    parts = []
-    for lo, hi in ranges:
-        parts.append(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}")
-    return "".join(parts)
-
-
-_PUNCT_CLASS = _char_class(UNICODE_PUNCT_SYMBOL_CHARSET)
-_TOKEN_RE = re.compile(rf"[{_PUNCT_CLASS}]|[^\s{_PUNCT_CLASS}]+")
+# camel's UNICODE_PUNCT_SYMBOL_CHARSET is exactly the Unicode categories P* and S*; the regex
+# module's property classes match them far faster than an 8,560-character class in ``re``.
+_TOKEN_RE = regex.compile(r"[\p{P}\p{S}]|[^\s\p{P}\p{S}]+")
 _TERMINAL = frozenset(".!?؟…")
 _CLOSERS = frozenset("»\"')]”’")
 
@@ -96,13 +83,32 @@ def camel_tokenise(s: str) -> list[str]:
     return list(simple_word_tokenize(s))
 
 
+_ONE_TO_ONE = {k: v for k, v in _TRANSLATE.items() if isinstance(v, str) and len(v) == 1}
+_DELETED = re.compile("[" + "".join(chr(k) for k, v in _TRANSLATE.items() if v is None) + "]")
+
+
 def tokenise(text: str) -> list[Token]:
-    """Tokens with offsets into ``text`` and their normalised forms."""
+    """Tokens with offsets into ``text`` and their normalised forms.
+
+    The one-to-one mappings are applied to the whole text at once (offsets do not move);
+    only tokens that hold a character normalisation deletes (diacritics, tatweel) or a
+    presentation form are normalised one by one.
+    """
+    slow = _PRESENTATION_FORMS.search(text) is not None
+    mapped = text if slow else text.translate(_ONE_TO_ONE)
+    deleted = {m.start() for m in _DELETED.finditer(text)}
     tokens = []
     for m in _TOKEN_RE.finditer(text):
+        start, end = m.span()
         surface = m.group()
-        is_word = len(surface) > 1 or surface not in UNICODE_PUNCT_SYMBOL_CHARSET
-        tokens.append(Token(m.start(), m.end(), normalise(surface) if is_word else surface, is_word))
+        is_word = end - start > 1 or surface not in UNICODE_PUNCT_SYMBOL_CHARSET
+        if not is_word:
+            norm = surface
+        elif slow or (deleted and any(k in deleted for k in range(start, end))):
+            norm = normalise(surface)
+        else:
+            norm = mapped[start:end]
+        tokens.append(Token(start, end, norm, is_word))
     return tokens
 
 
@@ -115,9 +121,7 @@ def _sentences(text: str, tokens: list[Token]) -> list[Sentence]:
         boundary = nxt is None
         if nxt is not None:
             gap = text[tok.end : nxt.start]
-            if "\n" in gap:
-                boundary = True
-            elif (
+            if "\n" in gap or (
                 not tok.is_word
                 and tok.norm in _TERMINAL
                 and gap

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -12,6 +13,10 @@ from rich.table import Table
 
 from kg import __version__
 from kg.errors import InputError, KgError
+
+if TYPE_CHECKING:
+    from kg.corpus import CorpusReader
+    from kg.pipeline import BuildSummary, Sink
 
 app = typer.Typer(
     name="kg",
@@ -21,7 +26,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 
@@ -42,7 +47,10 @@ def version_callback(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
     ] = False,
 ) -> None:
     """Arabic conflict-news knowledge graph."""
@@ -50,12 +58,16 @@ def main(
 
 @app.command()
 def build(
-    corpus: Annotated[list[Path], typer.Argument(help="Folders of .txt files and/or .jsonl files.")],
+    corpus: Annotated[
+        list[Path], typer.Argument(help="Folders of .txt files and/or .jsonl files.")
+    ],
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write the graph to this file (.ttl .nt .nq .trig .jsonld).")
+        Path | None,
+        typer.Option("--out", help="Write the graph to this file (.ttl .nt .nq .trig .jsonld)."),
     ] = None,
     store_dir: Annotated[
-        Path | None, typer.Option("--store", help="Add the graph to this embedded store (default ./kg-store).")
+        Path | None,
+        typer.Option("--store", help="Add the graph to this embedded store (default ./kg-store)."),
     ] = None,
     on_error: Annotated[
         str, typer.Option(help="What to do with a bad record: skip (count and report) or fail.")
@@ -64,12 +76,16 @@ def build(
         Path | None, typer.Option(help="Write every skipped record's origin and reason here (TSV).")
     ] = None,
     full: Annotated[
-        bool, typer.Option("--full", help="Re-extract every document, even those unchanged in the store.")
+        bool,
+        typer.Option(
+            "--full", help="Re-extract every document, even those unchanged in the store."
+        ),
     ] = False,
 ) -> None:
     """Build the graph from a corpus: into the embedded store, an RDF file, or both."""
     from kg.corpus import CorpusReader
-    from kg.pipeline import FileSink, Sink, StoreSink, build as run_build
+    from kg.pipeline import FileSink, StoreSink
+    from kg.pipeline import build as run_build
     from kg.store import DEFAULT_STORE, GraphStore, rdf_format
 
     try:
@@ -103,7 +119,12 @@ def build(
         raise typer.Exit(2)
 
 
-def _run_with_progress(run_build, reader, sinks, known):  # type: ignore[no-untyped-def]
+def _run_with_progress(
+    run_build: Callable[..., BuildSummary],
+    reader: CorpusReader,
+    sinks: list[Sink],
+    known: dict[str, str] | None,
+) -> BuildSummary:
     if not err.is_terminal:
         return run_build(reader, sinks, known_hashes=known)
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -112,25 +133,41 @@ def _run_with_progress(run_build, reader, sinks, known):  # type: ignore[no-unty
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("starting…")
 
-        def update(s):  # type: ignore[no-untyped-def]
+        def update(s: BuildSummary) -> None:
             rate = s.documents / s.seconds if s.seconds else 0.0
             skipped = len(reader.report.rejected)
-            bar.update(task, description=f"{s.documents} documents, {rate:.0f}/s, {skipped} skipped")
+            bar.update(
+                task, description=f"{s.documents} documents, {rate:.0f}/s, {skipped} skipped"
+            )
 
         return run_build(reader, sinks, known_hashes=known, progress=update)
 
 
 @app.command()
 def query(
-    sparql: Annotated[str, typer.Argument(help="A .rq file, a name from queries/ (see `kg queries`), or SPARQL text.")],
-    graph: Annotated[Path | None, typer.Option(help="Query this RDF file instead of the store.")] = None,
-    store_dir: Annotated[Path | None, typer.Option("--store", help="Query this embedded store (default ./kg-store).")] = None,
-    endpoint: Annotated[str | None, typer.Option(help="Query this remote SPARQL endpoint (via SPARQLWrapper).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv or json (SPARQL JSON results).")] = "table",
+    sparql: Annotated[
+        str,
+        typer.Argument(help="A .rq file, a name from queries/ (see `kg queries`), or SPARQL text."),
+    ],
+    graph: Annotated[
+        Path | None, typer.Option(help="Query this RDF file instead of the store.")
+    ] = None,
+    store_dir: Annotated[
+        Path | None, typer.Option("--store", help="Query this embedded store (default ./kg-store).")
+    ] = None,
+    endpoint: Annotated[
+        str | None, typer.Option(help="Query this remote SPARQL endpoint (via SPARQLWrapper).")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="table, csv, tsv or json (SPARQL JSON results).")
+    ] = "table",
     user: Annotated[str | None, typer.Option(help="User name for the endpoint.")] = None,
-    password: Annotated[str | None, typer.Option(help="Password for the endpoint.", envvar="KG_ENDPOINT_PASSWORD")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Password for the endpoint.", envvar="KG_ENDPOINT_PASSWORD")
+    ] = None,
     bind: Annotated[
-        list[str] | None, typer.Option(help="Bind a query variable to a string: --bind name=حلب (repeatable).")
+        list[str] | None,
+        typer.Option(help="Bind a query variable to a string: --bind name=حلب (repeatable)."),
     ] = None,
 ) -> None:
     """Run a SPARQL 1.1 query and print the results."""
@@ -141,7 +178,9 @@ def query(
         if sum(x is not None for x in (graph, store_dir, endpoint)) > 1:
             raise InputError("use only one of --graph, --store and --endpoint")
         if fmt not in q.RESULT_FORMATS:
-            raise InputError(f"unknown format {fmt!r}", hint="use one of " + ", ".join(q.RESULT_FORMATS))
+            raise InputError(
+                f"unknown format {fmt!r}", hint="use one of " + ", ".join(q.RESULT_FORMATS)
+            )
         text = q.resolve_query(sparql)
         bindings = _parse_bindings(bind or [])
         if endpoint:

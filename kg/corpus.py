@@ -169,7 +169,9 @@ class CorpusReader:
         date = _valid_date(record.get("date"))
         if record.get("date") not in (None, "") and date is None:
             self.report.warnings.append(
-                Rejection(origin, "bad date", f"{record.get('date')!r} is not ISO 8601; kept no date")
+                Rejection(
+                    origin, "bad date", f"{record.get('date')!r} is not ISO 8601; kept no date"
+                )
             )
 
         def opt(key: str) -> str | None:

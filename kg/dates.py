@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kg.arabic import normalise
+from kg.arabic import normalise, strip_diacritics_map
 from kg.model import TimeValue, Token
 
 _RELATIVE = {
@@ -34,37 +34,96 @@ _MONTHS = {normalise(w): m for w, m in (
     ("آب", 8), ("سبتمبر", 9), ("أيلول", 9), ("أكتوبر", 10), ("تشرين الأول", 10),
     ("نوفمبر", 11), ("تشرين الثاني", 11), ("ديسمبر", 12), ("كانون الأول", 12),
 )}  # fmt: skip
-_MONTH_KEYS = sorted(((tuple(k.split()), v) for k, v in _MONTHS.items()), key=lambda kv: -len(kv[0]))
+_MONTH_KEYS: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+for _name, _month in sorted(_MONTHS.items(), key=lambda kv: -len(kv[0].split())):
+    _MONTH_KEYS.setdefault(_name.split()[0], []).append((tuple(_name.split()), _month))
+_STARTERS = {"امس", "اليوم", "منتصف", "صيف", "شتاء", "ربيع", "خريف", "مطلع", "اوائل", "اواخر",
+             "نهايه", "بدايه", "عام", "سنه", "صباح", "مساء", "فجر", "البارحه", "اول", "الليله"}  # fmt: skip
+_TIME_WORDS = frozenset(_WEEKDAYS) | frozenset(_MONTH_KEYS) | _STARTERS
+_SEASONS = ("صيف", "شتاء", "ربيع", "خريف", "مطلع", "منتصف", "نهايه")
+_PARTS = ("منتصف", "مطلع", "اوائل", "اواخر", "نهايه", "بدايه")
 
 
-def _strip(norm: str) -> str:
-    for prefix in ("وفي", "في", "و", "ب", "ف"):
-        if norm.startswith(prefix) and len(norm) - len(prefix) >= 3:
-            rest = norm[len(prefix) :]
-            if rest in _WEEKDAYS or rest in _MONTHS or rest in ("امس", "اليوم", "منتصف", "صيف"):
-                return rest
-    return norm
+def _prefix(norm: str) -> int:
+    """Letters of attached clitics before a time word ("والسبت", "ومنتصف", "بالأمس")."""
+    if norm in _TIME_WORDS or norm[:1] not in ("و", "ف", "ب"):
+        return 0
+    for prefix in ("وفي", "و", "ب", "ف"):
+        if norm.startswith(prefix) and norm[len(prefix) :] in _TIME_WORDS:
+            return len(prefix)
+    return 0
 
 
-def _month_at(tokens: tuple[Token, ...], i: int) -> tuple[int, int] | None:
+class _Stems:
+    """Each token's normalised form without clitics, computed once per sentence."""
+
+    def __init__(self, tokens: tuple[Token, ...], first: int, end: int) -> None:
+        self.first = first
+        self.end = end
+        self.stems = []
+        for k in range(first, end):
+            norm = tokens[k].norm
+            self.stems.append(norm[_prefix(norm) :])
+
+    def __getitem__(self, k: int) -> str:
+        return self.stems[k - self.first] if self.first <= k < self.end else ""
+
+
+def _month_at(stems: _Stems, i: int) -> tuple[int, int] | None:
     """(month, end token) of a month name at token ``i`` ("مايو", "أيار/مايو", "تشرين الأول")."""
-    for words, month in _MONTH_KEYS:
-        if i + len(words) <= len(tokens) and all(
-            _strip(tokens[i + k].norm) == w for k, w in enumerate(words)
-        ):
+    for words, month in _MONTH_KEYS.get(stems[i], ()):
+        if all(stems[i + k] == w for k, w in enumerate(words)):
             j = i + len(words)
-            if j + 1 < len(tokens) and tokens[j].norm == "/" and _strip(tokens[j + 1].norm) in _MONTHS:
+            if stems[j] == "/" and stems[j + 1] in _MONTHS:
                 j += 2
             return month, j
     return None
 
 
-def _year_at(tokens: tuple[Token, ...], i: int) -> tuple[int, int] | None:
-    j = i + 1 if i < len(tokens) and tokens[i].norm in ("عام", "سنه") else i
-    if j < len(tokens) and tokens[j].norm.isdigit() and len(tokens[j].norm) == 4:
-        year = int(tokens[j].norm)
-        if 1900 <= year <= 2100:
-            return year, j + 1
+def _year_at(stems: _Stems, i: int) -> tuple[int, int] | None:
+    j = i + 1 if stems[i] in ("عام", "سنه") else i
+    word = stems[j]
+    if word.isdigit() and len(word) == 4 and 1900 <= int(word) <= 2100:
+        return int(word), j + 1
+    return None
+
+
+def _expression_at(stems: _Stems, i: int, pub: dt.date | None) -> tuple[int, str, str] | None:
+    """(end token, value, precision) of a time expression starting at token ``i``."""
+    word = stems[i]
+    day = int(word) if word.isdigit() and len(word) <= 2 and 1 <= int(word) <= 31 else None
+    if day is None and word not in _TIME_WORDS:
+        return None
+    month = _month_at(stems, i + 1 if day else i)
+    if month:
+        year = _year_at(stems, month[1])
+        y = year[0] if year else (pub.year if pub else None)
+        stop = year[1] if year else month[1]
+        if y is None:
+            return None
+        if not day:
+            return stop, f"{y:04d}-{month[0]:02d}", "month"
+        try:
+            return stop, dt.date(y, month[0], day).isoformat(), "day"
+        except ValueError:
+            return None
+    if word in _PARTS:
+        month = _month_at(stems, i + 1)
+        year = _year_at(stems, month[1]) if month else None
+        if month and year:
+            return year[1], f"{year[0]:04d}-{month[0]:02d}", "month"
+    if word in _SEASONS or word in ("عام", "سنه"):
+        year = _year_at(stems, i if word in ("عام", "سنه") else i + 1)
+        if year:
+            return year[1], f"{year[0]:04d}", "year"
+    if pub is None:
+        return None
+    for words, back in _RELATIVE.items():
+        if all(stems[i + k] == w for k, w in enumerate(words)):
+            return i + len(words), (pub - dt.timedelta(days=back)).isoformat(), "day"
+    if word in _WEEKDAYS:
+        back = (pub.weekday() - _WEEKDAYS[word]) % 7
+        return i + 1, (pub - dt.timedelta(days=back)).isoformat(), "day"
     return None
 
 
@@ -73,55 +132,19 @@ def find_times(
 ) -> list[tuple[int, int, TimeValue]]:
     """Time expressions in tokens [first, end): (first token, end token, value)."""
     pub = dt.date.fromisoformat(published) if published else None
+    stems = _Stems(tokens, first, end)
     out: list[tuple[int, int, TimeValue]] = []
     i = first
     while i < end:
-        norm = _strip(tokens[i].norm)
-        found: tuple[int, str, str] | None = None  # (end token, value, precision)
-        day = int(norm) if norm.isdigit() and 1 <= int(norm) <= 31 and len(norm) <= 2 else None
-        month = _month_at(tokens, i + 1 if day else i)
-        if month:
-            year = _year_at(tokens, month[1])
-            y = year[0] if year else (pub.year if pub else None)
-            stop = year[1] if year else month[1]
-            if y is not None and (year or pub):
-                if day:
-                    try:
-                        found = (stop, dt.date(y, month[0], day).isoformat(), "day")
-                    except ValueError:
-                        found = None
-                else:
-                    found = (stop, f"{y:04d}-{month[0]:02d}", "month")
-        if found is None and norm in ("منتصف", "مطلع", "اوائل", "اواخر", "نهايه", "بدايه"):
-            month = _month_at(tokens, i + 1)
-            year = _year_at(tokens, month[1]) if month else None
-            if month and year:
-                found = (year[1], f"{year[0]:04d}-{month[0]:02d}", "month")
-        if found is None and norm in ("صيف", "شتاء", "ربيع", "خريف", "مطلع", "منتصف", "نهايه"):
-            year = _year_at(tokens, i + 1)
-            if year:
-                found = (year[1], f"{year[0]:04d}", "year")
-        if found is None and norm in ("عام", "سنه"):
-            year = _year_at(tokens, i)
-            if year:
-                found = (year[1], f"{year[0]:04d}", "year")
-        if found is None and pub is not None:
-            for words, back in _RELATIVE.items():
-                if i + len(words) <= end and all(
-                    _strip(tokens[i + k].norm) == w for k, w in enumerate(words)
-                ):
-                    found = (i + len(words), (pub - dt.timedelta(days=back)).isoformat(), "day")
-                    break
-            if found is None and norm in _WEEKDAYS:
-                back = (pub.weekday() - _WEEKDAYS[norm]) % 7
-                found = (i + 1, (pub - dt.timedelta(days=back)).isoformat(), "day")
-        if found:
-            stop, value, precision = found
-            span = (tokens[i].start, tokens[stop - 1].end)
-            out.append((i, stop, TimeValue(value, precision, text[span[0] : span[1]], span)))
-            i = stop
-        else:
+        found = _expression_at(stems, i, pub)
+        if found is None:
             i += 1
+            continue
+        stop, value, precision = found
+        skip = strip_diacritics_map(text[tokens[i].start : tokens[i].end], _prefix(tokens[i].norm))
+        span = (tokens[i].start + skip, tokens[stop - 1].end)
+        out.append((i, stop, TimeValue(value, precision, text[span[0] : span[1]], span)))
+        i = stop
     return out
 
 

@@ -42,7 +42,9 @@ def select(
         except QueryBadFormed as exc:
             raise QueryError(f"{endpoint} rejected the query: {_first_line(exc)}") from exc
         except EndPointNotFound as exc:
-            raise EndpointError(f"{endpoint}: not found (404)", hint="check the endpoint URL") from exc
+            raise EndpointError(
+                f"{endpoint}: not found (404)", hint="check the endpoint URL"
+            ) from exc
         except urllib.error.HTTPError as exc:
             if exc.code in TRANSIENT and attempt <= retries:
                 time.sleep(backoff * 2 ** (attempt - 1))

@@ -22,8 +22,20 @@ from kg.dates import find_times, publication_time
 from kg.mentions import clitic_variants
 from kg.model import ACTOR_KINDS, Analysis, Count, Document, Event, Mention, TimeValue, Token
 
-VIOLENT = ("ArmedClash", "AirStrike", "Shelling", "Bombing", "AttackOnCivilians", "Attack", "Killing")
+VIOLENT = (
+    "ArmedClash",
+    "AirStrike",
+    "Shelling",
+    "Bombing",
+    "AttackOnCivilians",
+    "Attack",
+    "Killing",
+)
 SPECIFIC_ATTACKS = ("AirStrike", "Shelling", "Bombing")
+TERRITORY = {"GovernmentRegainsTerritory", "NonStateActorTakesTerritory"}
+# when a killing and an attack are one event, the more specific class names it
+VIOLENT_RANK = {c: n for n, c in enumerate(("Killing", "Attack", "ArmedClash", "AttackOnCivilians",
+                                             "Bombing", "Shelling", "AirStrike"))}  # fmt: skip
 NEGATORS = {normalise(w) for w in ("لم", "لن", "لا", "ليس", "عدم", "دون", "بدون", "نفى", "نفت",
                                    "ينفي", "تنفي", "نفوا", "ينفون", "نافيا", "نافية", "تنفي")}  # fmt: skip
 HEDGES = {normalise(w) for w in ("حال", "إذا", "اذا", "لو", "قد", "سوف", "يعتزم", "تعتزم",
@@ -75,12 +87,20 @@ def trigger_lexicon() -> dict[tuple[str, ...], tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def trigger_first_words() -> frozenset[str]:
+    return frozenset(key[0] for key in trigger_lexicon())
+
+
+@lru_cache(maxsize=1)
 def count_nouns() -> dict[str, str]:
     return {normalise(n): r["what"] for r in _rows("count_nouns.tsv") for n in r["noun"].split("|")}
 
 
-def _find_triggers(tokens: Sequence[Token], first: int, end: int, taken: list[int]) -> list[_Trigger]:
+def _find_triggers(
+    tokens: Sequence[Token], first: int, end: int, taken: list[int]
+) -> list[_Trigger]:
     lex = trigger_lexicon()
+    firsts = trigger_first_words()
     out: list[_Trigger] = []
     i = first
     while i < end:
@@ -89,6 +109,8 @@ def _find_triggers(tokens: Sequence[Token], first: int, end: int, taken: list[in
             continue
         best: _Trigger | None = None
         for stem, _ in clitic_variants(tokens[i].norm):
+            if stem not in firsts:
+                continue
             for length in (4, 3, 2, 1):
                 if i + length > end:
                     continue
@@ -162,15 +184,26 @@ def _roles(
                 by = [i for i in after if ms[i].first_token > k]
                 agent = by[0] if by else None
                 break
-        if agent is None and after and ms[after[0]].first_token == trig.end \
-                and trig.cls not in VICTIM_CLASSES:
+        if (
+            agent is None
+            and after
+            and ms[after[0]].first_token == trig.end
+            and trig.cls not in VICTIM_CLASSES
+        ):
             agent = after[0]  # genitive: "غارات التحالف"
     if agent is not None:
         roles.append(("agent", agent))
     role = "victim" if trig.cls in VICTIM_CLASSES else "target"
     for i in after:
-        if i != agent and (role == "victim" or _preceded_by_preposition(tokens, ms[i]) or trig.pos == "verb"):
-            if role == "victim" and ms[i].kind not in ("civilians", "person", "armed_group", "state_force"):
+        if i != agent and (
+            role == "victim" or _preceded_by_preposition(tokens, ms[i]) or trig.pos == "verb"
+        ):
+            if role == "victim" and ms[i].kind not in (
+                "civilians",
+                "person",
+                "armed_group",
+                "state_force",
+            ):
                 continue
             roles.append((role, i))
             break
@@ -203,9 +236,11 @@ def _counts(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, Co
     while i < end:
         read = numbers.read_number(tuple(tokens), i)
         if read is None:
-            noun = nouns.get(tokens[i].norm)
-            if noun and tokens[i].norm in numbers.DUAL_NOUNS:
-                out.append((i, Count(noun, 2, "exact", (tokens[i].start, tokens[i].end))))
+            stem = next(
+                (s for s, _ in clitic_variants(tokens[i].norm) if s in numbers.DUAL_NOUNS), None
+            )
+            if stem is not None and stem in nouns:
+                out.append((i, Count(nouns[stem], 2, "exact", (tokens[i].start, tokens[i].end))))
             i += 1
             continue
         value, j = read
@@ -214,8 +249,11 @@ def _counts(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, Co
             if noun and _injury_context(tokens, i, j):
                 noun = "injured"
             if noun:
-                qual = numbers.qualifier_before(tuple(tokens), i) or numbers.qualifier_after(
-                    tuple(tokens), j + 1) or "exact"
+                qual = (
+                    numbers.qualifier_before(tuple(tokens), i)
+                    or numbers.qualifier_after(tuple(tokens), j + 1)
+                    or "exact"
+                )
                 out.append((i, Count(noun, value, qual, (tokens[i].start, tokens[j].end))))
         i = max(j, i + 1)
     return out
@@ -232,7 +270,9 @@ def _injury_context(tokens: Sequence[Token], i: int, j: int) -> bool:
     return any(w in INJURY_WORDS or w[1:] in INJURY_WORDS for w in around)
 
 
-def _resolve_class(cls: str, roles: list[tuple[str, int]], ms: list[Mention], trigger_norm: str) -> str:
+def _resolve_class(
+    cls: str, roles: list[tuple[str, int]], ms: list[Mention], trigger_norm: str
+) -> str:
     kinds = {r: ms[i].kind for r, i in roles}
     if cls == "TakeControl":
         if kinds.get("agent") in ("state_force", "government"):
@@ -274,23 +314,44 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
             cls = _resolve_class(trig.cls, roles, mentions, norm)
             time = min(times, key=lambda t: abs(t[0] - trig.first))[2] if times else pub
             span = (tokens[trig.first].start, tokens[trig.end - 1].end)
-            local.append(Event(cls, (span,), s.index, tuple(roles), place, time, (),
-                               tuple(sorted(sources)), negated, hedged))
+            local.append(
+                Event(
+                    cls,
+                    (span,),
+                    s.index,
+                    tuple(roles),
+                    place,
+                    time,
+                    (),
+                    tuple(sorted(sources)),
+                    negated,
+                    hedged,
+                )
+            )
         local = _merge_in_sentence(local)
         events += _attach_counts(local, counts)
     return _merge_in_document(events, mentions)
 
 
 def _merge(a: Event, b: Event, cls: str | None = None) -> Event:
-    roles = a.roles + tuple(r for r in b.roles if r not in a.roles and r[0] != "agent" or
-                            (r[0] == "agent" and not any(x[0] == "agent" for x in a.roles)))
+    roles = a.roles + tuple(
+        r
+        for r in b.roles
+        if (r not in a.roles and r[0] != "agent")
+        or (r[0] == "agent" and not any(x[0] == "agent" for x in a.roles))
+    )
     time = a.time if a.time is not None and a.time.expression is not None else (b.time or a.time)
     return replace(
-        a, cls=cls or a.cls, triggers=tuple(sorted(set(a.triggers + b.triggers))),
-        roles=roles, place=a.place if a.place is not None else b.place, time=time,
+        a,
+        cls=cls or a.cls,
+        triggers=tuple(sorted(set(a.triggers + b.triggers))),
+        roles=roles,
+        place=a.place if a.place is not None else b.place,
+        time=time,
         counts=a.counts + tuple(c for c in b.counts if c not in a.counts),
         sources=tuple(sorted(set(a.sources) | set(b.sources))),
-        negated=a.negated and b.negated, hedged=a.hedged and b.hedged,
+        negated=a.negated and b.negated,
+        hedged=a.hedged and b.hedged,
     )
 
 
@@ -300,9 +361,18 @@ def _merge_in_sentence(events: list[Event]) -> list[Event]:
     for ev in events:
         target = None
         for k, other in enumerate(out):
-            same = other.cls == ev.cls and other.negated == ev.negated
-            violent_pair = ev.cls in VIOLENT and other.cls in VIOLENT and not (
-                ev.cls in SPECIFIC_ATTACKS and other.cls in SPECIFIC_ATTACKS and ev.cls != other.cls)
+            same = (
+                other.cls == ev.cls or {other.cls, ev.cls} <= TERRITORY
+            ) and other.negated == ev.negated
+            violent_pair = (
+                ev.cls in VIOLENT
+                and other.cls in VIOLENT
+                and not (
+                    ev.cls in SPECIFIC_ATTACKS
+                    and other.cls in SPECIFIC_ATTACKS
+                    and ev.cls != other.cls
+                )
+            )
             if same or violent_pair:
                 target = k
                 break
@@ -310,11 +380,16 @@ def _merge_in_sentence(events: list[Event]) -> list[Event]:
             out.append(ev)
             continue
         other = out[target]
-        rank = {c: n for n, c in enumerate(("Killing", "Attack", "ArmedClash", "AttackOnCivilians",
-                                              "Bombing", "Shelling", "AirStrike"))}  # fmt: skip
-        cls = max((other.cls, ev.cls), key=lambda c: rank.get(c, -1))
+        if other.cls in TERRITORY and ev.cls in TERRITORY:  # the one whose agent is known decides
+            cls = ev.cls if _has_agent(ev) and not _has_agent(other) else other.cls
+        else:
+            cls = max((other.cls, ev.cls), key=lambda c: VIOLENT_RANK.get(c, -1))
         out[target] = _merge(other, ev, cls)
     return out
+
+
+def _has_agent(ev: Event) -> bool:
+    return any(role == "agent" for role, _ in ev.roles)
 
 
 FATAL_NOUNS = ("civilians", "people", "fatalities", "fighters", "soldiers")
@@ -326,10 +401,17 @@ def _attach_counts(events: list[Event], counts: list[tuple[int, Count]]) -> list
     for _, count in counts:
         what = count.what
         fits = [
-            k for k, e in enumerate(out)
-            if (e.cls in VIOLENT and (what in FATAL_NOUNS or what in ("children", "women", "injured")))
+            k
+            for k, e in enumerate(out)
+            if (
+                e.cls in VIOLENT
+                and (what in FATAL_NOUNS or what in ("children", "women", "injured"))
+            )
             or (what == "trucks" and e.cls == "AidDelivery")
-            or (what in ("fighters", "soldiers", "people") and e.cls in ("Withdrawal", "Arrest", "Abduction"))
+            or (
+                what in ("fighters", "soldiers", "people")
+                and e.cls in ("Withdrawal", "Arrest", "Abduction")
+            )
         ]
         if not fits:
             continue
@@ -363,9 +445,13 @@ def _merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Eve
     out: list[Event] = []
     for ev in events:
         for k, other in enumerate(out):
-            if (other.cls == ev.cls and place_key(ev) is not None
-                    and place_key(other) == place_key(ev) and other.negated == ev.negated
-                    and _same_time(other.time, ev.time)):
+            if (
+                other.cls == ev.cls
+                and place_key(ev) is not None
+                and place_key(other) == place_key(ev)
+                and other.negated == ev.negated
+                and _same_time(other.time, ev.time)
+            ):
                 out[k] = _merge(other, ev)
                 break
         else:
@@ -374,4 +460,7 @@ def _merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Eve
 
 
 def _same_time(a: TimeValue | None, b: TimeValue | None) -> bool:
-    return a is None or b is None or a.value == b.value
+    """Compatible times: equal, or one of them only the publication date (no expression)."""
+    if a is None or b is None or a.expression is None or b.expression is None:
+        return True
+    return a.value == b.value

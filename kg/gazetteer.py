@@ -103,7 +103,9 @@ def _read_snapshot(handle: io.TextIOBase, where: str, gaz: Gazetteer) -> None:
         )
     for lineno, row in enumerate(reader, start=2):
         if len(row) != len(SNAPSHOT_COLUMNS):
-            raise DataError(f"{where}:{lineno}: expected {len(SNAPSHOT_COLUMNS)} columns, got {len(row)}")
+            raise DataError(
+                f"{where}:{lineno}: expected {len(SNAPSHOT_COLUMNS)} columns, got {len(row)}"
+            )
         r = dict(zip(SNAPSHOT_COLUMNS, row, strict=True))
         try:
             entity = Entity(
@@ -165,21 +167,39 @@ def _add_nisba(gaz: Gazetteer) -> None:
 def load_gazetteer(snapshot: Path | None = None) -> Gazetteer:
     """Load the shipped snapshot (or ``snapshot``) and the generated nisba forms."""
     gaz = Gazetteer()
-    gaz.common_words = frozenset(name_key(r["word"]) for r in _tsv_rows(_data_text("common_words.tsv")))
+    gaz.common_words = frozenset(
+        name_key(r["word"]) for r in _tsv_rows(_data_text("common_words.tsv"))
+    )
     where = str(snapshot) if snapshot else "kg/data/gazetteer.tsv.gz"
     try:
-        raw = snapshot.read_bytes() if snapshot else (
-            resources.files("kg").joinpath("data", "gazetteer.tsv.gz").read_bytes()
+        raw = (
+            snapshot.read_bytes()
+            if snapshot
+            else (resources.files("kg").joinpath("data", "gazetteer.tsv.gz").read_bytes())
         )
-        text = gzip.decompress(raw).decode("utf-8") if raw[:2] == b"\x1f\x8b" else raw.decode("utf-8")
+        text = (
+            gzip.decompress(raw).decode("utf-8") if raw[:2] == b"\x1f\x8b" else raw.decode("utf-8")
+        )
     except FileNotFoundError as exc:
         raise DataError(f"{where}: gazetteer snapshot not found") from exc
     except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as exc:
-        raise DataError(f"{where}: corrupted gazetteer snapshot ({exc})",
-                        hint="rebuild it with scripts/build_gazetteer.py") from exc
+        raise DataError(
+            f"{where}: corrupted gazetteer snapshot ({exc})",
+            hint="rebuild it with scripts/build_gazetteer.py",
+        ) from exc
     _read_snapshot(io.StringIO(text, newline=""), where, gaz)
+    _add_extra_aliases(gaz)
     _add_nisba(gaz)
     return gaz
+
+
+def _add_extra_aliases(gaz: Gazetteer) -> None:
+    """Surface forms written for this project (``extra_aliases.tsv``): names, not facts."""
+    for row in _tsv_rows(_data_text("extra_aliases.tsv")):
+        entry = gaz.entries.get(row["key"])
+        if entry is None:
+            raise DataError(f"kg/data/extra_aliases.tsv: no gazetteer entry {row['key']!r}")
+        gaz.add(entry, [row["alias"]])
 
 
 @lru_cache(maxsize=1)

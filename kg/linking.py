@@ -119,7 +119,11 @@ def link(
             kind = cand.cue.kind if cand.cue else "settlement"
             label = display_form(text[cand.start : cand.end])
             key_tokens = tuple(label.split()) if facility else cand.name_key
-            known = [e for e in gaz.lookup(tuple(t for t in key_tokens), cued=True) if e.entity.kind == kind]
+            known = [
+                e
+                for e in gaz.lookup(tuple(t for t in key_tokens), cued=True)
+                if e.entity.kind == kind
+            ]
             if known:
                 entity, confidence = known[0].entity, 0.9
             else:

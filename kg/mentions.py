@@ -57,7 +57,10 @@ def _table(name: str) -> list[dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def cues() -> dict[str, Cue]:
-    return {normalise(r["cue_ar"]): Cue(r["role"], r["kind"], r["subkind"], r["mint"] == "yes") for r in _table("cues.tsv")}
+    return {
+        normalise(r["cue_ar"]): Cue(r["role"], r["kind"], r["subkind"], r["mint"] == "yes")
+        for r in _table("cues.tsv")
+    }
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +68,8 @@ def stopwords() -> frozenset[str]:
     return frozenset(normalise(r["word"]) for r in _table("stopwords.tsv"))
 
 
-def clitic_variants(norm: str) -> list[tuple[str, int]]:
+@lru_cache(maxsize=262_144)
+def clitic_variants(norm: str) -> tuple[tuple[str, int], ...]:
     """Readings of a token with its proclitics removed: (stem, letters removed).
 
     "وبحلب" -> [("وبحلب", 0), ("بحلب", 1), ("حلب", 2)]; "للمرصد" -> [..., ("المرصد", 1)]
@@ -83,7 +87,7 @@ def clitic_variants(norm: str) -> list[tuple[str, int]]:
             out.append((stem, len(prefix)))
             if prep == "ل" and stem.startswith("ل") and len(stem) > MIN_STEM:
                 out.append(("ا" + stem, len(prefix)))
-    return out
+    return tuple(out)
 
 
 def _word_indices(tokens: tuple[Token, ...], i: int, limit: int) -> list[int]:
@@ -153,7 +157,7 @@ def _unknown_name(tokens: tuple[Token, ...], i: int, text: str) -> int | None:
         gap = text[tokens[end - 1].end : nxt.start]
         if not nxt.is_word or gap.strip() or "\n" in gap or nxt.norm in stop:
             break
-        if not nxt.norm.startswith("ال") or nxt.norm[0] in "وفبلك" and nxt.norm[1:3] == "ال":
+        if not nxt.norm.startswith("ال") or (nxt.norm[0] in "وفبلك" and nxt.norm[1:3] == "ال"):
             break  # name parts after the first are article-bearing ("كرم الميسر", "عين الفيجة")
         end += 1
     return end
@@ -173,6 +177,8 @@ def find_candidates(text: str, analysis: Analysis, gaz: Gazetteer) -> list[Candi
         found_cue = _cue_before(tokens, i)
         cue = found_cue[0] if found_cue else None
         known = _match_known(tokens, i, gaz, cue) if tok.is_word else None
+        if known is not None and len(known[2]) == 1 and known[2][0] in stopwords():
+            known = None  # "مدينة منكوبة": an adjective after the head, not a village of that name
         if known is not None:
             plen, end, key, entries = known
             start, first = tok.start + _letters_to_chars(text, tok, plen), i
@@ -186,13 +192,16 @@ def find_candidates(text: str, analysis: Analysis, gaz: Gazetteer) -> list[Candi
             end_tok = _unknown_name(tokens, i, text)
             if end_tok is not None:
                 first = i + 1 if not tok.is_word else i  # inside quotes
-                last = end_tok if not tok.is_word else end_tok
+                last = end_tok
                 if first < last:
                     key = tuple(t.norm for t in tokens[first:last] if t.norm not in JOINERS)
                     start = tokens[first].start
                     if found_cue and found_cue[0].role == "facility_head" and tok.is_word:
                         head = tokens[i - 1]
-                        start, first = head.start + _letters_to_chars(text, head, found_cue[1]), i - 1
+                        start, first = (
+                            head.start + _letters_to_chars(text, head, found_cue[1]),
+                            i - 1,
+                        )
                     out.append(Candidate(start, tokens[last - 1].end, first, last, (), cue, key))
                     i = last
                     continue

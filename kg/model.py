@@ -7,6 +7,7 @@ Every span is a pair of Python string indices (code points) into ``Document.text
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 Span = tuple[int, int]
 
@@ -36,8 +37,9 @@ class Document:
     origin: str = ""  # "file:line" it came from, for messages
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word or punctuation mark (a named tuple: documents hold thousands of them)."""
+
     start: int
     end: int
     norm: str  # normalised form (no diacritics/tatweel, unified alef/yaa/teh marbuta)

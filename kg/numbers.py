@@ -66,16 +66,21 @@ def read_number(tokens: tuple[Token, ...], i: int) -> tuple[int, int] | None:
     if norm.isdigit():
         value, j = int(norm), i + 1
         # "1,200" / "1.200" split by the tokeniser into 1 , 200
-        while j + 1 < len(tokens) and tokens[j].norm in {",", "٬"} and tokens[j + 1].norm.isdigit() \
-                and len(tokens[j + 1].norm) == 3 and tokens[j].start == tokens[j - 1].end:
+        while (
+            j + 1 < len(tokens)
+            and tokens[j].norm in {",", "٬"}
+            and tokens[j + 1].norm.isdigit()
+            and len(tokens[j + 1].norm) == 3
+            and tokens[j].start == tokens[j - 1].end
+        ):
             value, j = value * 1000 + int(tokens[j + 1].norm), j + 2
         if j < len(tokens) and tokens[j].norm in _MULTIPLIERS:
             value, j = value * _MULTIPLIERS[tokens[j].norm], j + 1
         return value, j
-    value = _word_value(norm)
-    if value is None or norm.startswith("و"):
+    first = _word_value(norm)
+    if first is None or norm.startswith("و"):
         return None
-    j = i + 1
+    value, j = first, i + 1
     while j < len(tokens):
         nxt = tokens[j].norm
         if nxt in ("عشر", "عشره") and value < 10:  # "خمسة عشر"

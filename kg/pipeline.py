@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg.arabic import analyse
 from kg.corpus import CorpusReader
 from kg.events import extract_events
@@ -33,7 +31,7 @@ from kg.rdf import (
     ntriples,
     text_hash,
 )
-from kg.store import QUAD_FORMATS, GraphStore, atomic_output, rdf_format
+from kg.store import GraphStore, atomic_output, rdf_format
 
 BATCH = 256  # documents per bulk load
 
@@ -126,45 +124,55 @@ class StoreSink(Sink):
 
 
 class FileSink(Sink):
-    """Writes an RDF file atomically: N-Quads/N-Triples stream; other formats are serialised
-    from an in-memory Oxigraph dataset at the end."""
+    """Writes an RDF file atomically. N-Quads and N-Triples stream line by line; Turtle, TriG
+    and JSON-LD are written by rdflib from the N-Quads at the end (Oxigraph's Turtle writer
+    shortens typed integers such as xsd:nonNegativeInteger to bare numbers, which read back as
+    xsd:integer)."""
 
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
-        self.fmt = rdf_format(path)
-        self.streaming = path.suffix.lower() in (".nq", ".nt")
+        rdf_format(path)
+        self.suffix = path.suffix.lower()
         self.output = atomic_output(path)
         self.tmp = self.output.__enter__()
-        self.handle = open(self.tmp, "w", encoding="utf-8") if self.streaming else None  # noqa: SIM115
-        self.memory = None if self.streaming else ox.Store()
+        self.handle = open(self.tmp, "w", encoding="utf-8")  # noqa: SIM115
 
     def write(self, graph: str, triples: list[Triple], entity_part: list[Triple]) -> None:
-        if self.handle is not None and self.path.suffix.lower() == ".nq":
-            self.handle.write(nquads(graph, triples) + nquads(ENTITIES_GRAPH, entity_part))
-        elif self.handle is not None:
+        if self.suffix == ".nt":
             self.handle.write(ntriples(triples) + ntriples(entity_part))
         else:
-            assert self.memory is not None
-            text = nquads(graph, triples) + nquads(ENTITIES_GRAPH, entity_part)
-            self.memory.bulk_load(text.encode("utf-8"), ox.RdfFormat.N_QUADS)
+            self.handle.write(nquads(graph, triples) + nquads(ENTITIES_GRAPH, entity_part))
 
     def close(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
-        else:
-            assert self.memory is not None
-            if self.path.suffix.lower() in QUAD_FORMATS:
-                self.memory.dump(self.tmp, self.fmt, prefixes=PREFIXES)
-            else:
-                quads = self.memory.quads_for_pattern(None, None, None, None)
-                ox.serialize((q.triple for q in quads), self.tmp, self.fmt, prefixes=PREFIXES)
+        self.handle.close()
+        if self.suffix not in (".nq", ".nt"):
+            convert_nquads(Path(self.tmp), Path(self.tmp), self.suffix)
         self.output.__exit__(None, None, None)
 
     def abort(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
+        self.handle.close()
         self.output.__exit__(RuntimeError, None, None)
+
+
+def convert_nquads(source: Path, target: Path, suffix: str) -> None:
+    """Re-serialise an N-Quads file as Turtle (graphs merged), TriG or JSON-LD, with rdflib."""
+    import rdflib
+
+    ds = rdflib.Dataset()
+    ds.parse(source, format="nquads")
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns, replace=True)
+    if suffix == ".ttl":
+        merged = rdflib.Graph()
+        for prefix, ns in PREFIXES.items():
+            merged.bind(prefix, ns, replace=True)
+        for s, p, o, _ in ds.quads():
+            merged.add((s, p, o))
+        merged.serialize(target, format="turtle", encoding="utf-8")
+    else:
+        fmt = {".trig": "trig", ".jsonld": "json-ld"}[suffix]
+        ds.serialize(target, format=fmt, encoding="utf-8")
 
 
 def extractions(

@@ -91,7 +91,9 @@ def run_local(store: GraphStore, sparql: str, bindings: dict[str, str] | None = 
         variables = [v.value for v in answer.variables]
         rows = [[_term(sol[v]) for v in variables] for sol in answer]
         return Results(variables, rows)
-    raise QueryError("CONSTRUCT/DESCRIBE results are written with --format turtle (not yet supported here)")
+    raise QueryError(
+        "CONSTRUCT/DESCRIBE results are written with --format turtle (not yet supported here)"
+    )
 
 
 def run_file(path: Path, sparql: str, bindings: dict[str, str] | None = None) -> Results:
@@ -105,8 +107,13 @@ def run_file(path: Path, sparql: str, bindings: dict[str, str] | None = None) ->
 
 def sparql_string(value: str) -> str:
     """``value`` as a SPARQL string literal, escaped: user input is never pasted raw."""
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r").replace("\t", "\\t"))
+    escaped = (
+        value.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
     return f'"{escaped}"'
 
 
@@ -130,7 +137,9 @@ def with_values(sparql: str, bindings: dict[str, str]) -> str:
     return sparql[: match.end()] + block + sparql[match.end() :]
 
 
-def run_endpoint(url: str, sparql: str, bindings: dict[str, str] | None = None, **options: Any) -> Results:
+def run_endpoint(
+    url: str, sparql: str, bindings: dict[str, str] | None = None, **options: Any
+) -> Results:
     from kg.endpoint import select
 
     doc = select(url, with_values(sparql, bindings or {}), **options)
@@ -161,6 +170,14 @@ def render(results: Results, fmt: str) -> str:
             {v: t for v, t in zip(results.variables, row, strict=True) if t is not None}
             for row in results.rows
         ]
-        return json.dumps({"head": {"vars": results.variables}, "results": {"bindings": bindings}},
-                          ensure_ascii=False, indent=1) + "\n"
-    raise InputError(f"unknown result format {fmt!r}", hint="use one of " + ", ".join(RESULT_FORMATS))
+        return (
+            json.dumps(
+                {"head": {"vars": results.variables}, "results": {"bindings": bindings}},
+                ensure_ascii=False,
+                indent=1,
+            )
+            + "\n"
+        )
+    raise InputError(
+        f"unknown result format {fmt!r}", hint="use one of " + ", ".join(RESULT_FORMATS)
+    )

@@ -9,7 +9,7 @@ offsets, and entity keys, so re-building the same input yields the same graph.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import quote
 
 from kg.model import Entity, Event, Extraction
@@ -79,6 +79,12 @@ def lit(value: str, lang: str | None = None, datatype: str | None = None) -> str
     return body
 
 
+def decimal(value: float) -> str:
+    """The canonical xsd:decimal form, to 6 places ("36.2", not "36.200000")."""
+    text = f"{value:.6f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
 def int_lit(value: int) -> str:
     return f'"{value}"^^<{XSD}integer>'
 
@@ -142,8 +148,8 @@ def entity_triples(ent: Entity) -> Iterator[tuple[str, str, str]]:
     if ent.key.startswith("wof:"):
         yield s, iri(RDFS + "seeAlso"), iri(WOF + ent.key[4:])
     if ent.lat is not None and ent.lon is not None:
-        yield s, iri(WGS + "lat"), lit(f"{ent.lat:.6f}", datatype=XSD + "decimal")
-        yield s, iri(WGS + "long"), lit(f"{ent.lon:.6f}", datatype=XSD + "decimal")
+        yield s, iri(WGS + "lat"), lit(decimal(ent.lat), datatype=XSD + "decimal")
+        yield s, iri(WGS + "long"), lit(decimal(ent.lon), datatype=XSD + "decimal")
     if ent.country_qid and ent.country_qid.startswith("Q") and ent.kind != "country":
         yield s, iri(ACO + "country"), iri(WD + ent.country_qid)
     if ent.parent_key and ent.parent_key != ent.key:
@@ -185,7 +191,9 @@ def document_triples(ex: Extraction, run_iri: str | None = None) -> list[Triple]
     if doc.source:
         triples.append((ctx, iri(DCT + "source"), lit(doc.source)))
     if doc.url:
-        triples.append((ctx, iri(SCHEMA + "url"), iri(quote(doc.url, safe=":/?#[]@!$&'()*+,;=%~-._"))))
+        triples.append(
+            (ctx, iri(SCHEMA + "url"), iri(quote(doc.url, safe=":/?#[]@!$&'()*+,;=%~-._")))
+        )
     if doc.title:
         triples.append((ctx, iri(DCT + "title"), lit(doc.title)))
     if run_iri:
@@ -229,7 +237,13 @@ def document_triples(ex: Extraction, run_iri: str | None = None) -> list[Triple]
     return triples
 
 
-def _event_triples(ex, ev: Event, phrase, sentence_iris, ctx):  # type: ignore[no-untyped-def]
+def _event_triples(
+    ex: Extraction,
+    ev: Event,
+    phrase: Callable[[int, int, int], str],
+    sentence_iris: list[str],
+    ctx: str,
+) -> list[Triple]:
     doc = ex.document
     e = iri(event_iri(doc.id, ev))
     a = iri(RDF + "type")
@@ -258,7 +272,9 @@ def _event_triples(ex, ev: Event, phrase, sentence_iris, ctx):  # type: ignore[n
         if ev.time.expression:
             out.append((e, iri(ACO + "timeExpression"), lit(ev.time.expression, "ar")))
         else:
-            out.append((e, iri(ACO + "timeFromPublicationDate"), lit("true", datatype=XSD + "boolean")))
+            out.append(
+                (e, iri(ACO + "timeFromPublicationDate"), lit("true", datatype=XSD + "boolean"))
+            )
     best: dict[str, tuple[int, str, int]] = {}
     for n, c in enumerate(ev.counts):
         claim = iri(f"{event_iri(doc.id, ev)}/count/{n}")

