@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -213,6 +214,100 @@ def _parse_bindings(items: list[str]) -> dict[str, str]:
             raise InputError(f"--bind takes NAME=VALUE, not {item!r}")
         out[name.strip().lstrip("?")] = value
     return out
+
+
+@app.command("eval")
+def evaluate_command(
+    gold: Annotated[
+        list[Path], typer.Argument(help="Gold annotation files or folders (docs/annotation.md).")
+    ],
+    graph: Annotated[Path | None, typer.Option(help="Score this RDF file.")] = None,
+    store_dir: Annotated[
+        Path | None, typer.Option("--store", help="Score this store (default ./kg-store).")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the full report as JSON.")
+    ] = None,
+) -> None:
+    """Score a built graph against gold mentions, links and events."""
+    from kg.evaluate import evaluate, read_gold, read_graph
+    from kg.store import DEFAULT_STORE, GraphStore
+
+    try:
+        if graph is not None:
+            store = GraphStore(None)
+            store.load_file(graph)
+        else:
+            store = GraphStore(store_dir or DEFAULT_STORE, read_only=True)
+        report = evaluate(read_gold(gold), read_graph(store))
+    except KgError as exc:
+        fail(exc)
+    data = report.as_dict()
+    if json_out is not None:
+        json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _print_report(data)
+
+
+def _print_report(data: dict[str, Any]) -> None:
+    out.print(
+        f"documents scored: {data['documents']}"
+        + (
+            f" (missing from the graph: {len(data['missing_documents'])})"
+            if data["missing_documents"]
+            else ""
+        )
+    )
+    table = Table("measure", "P", "R", "F1", "TP", "FP", "FN")
+    rows = [
+        ("mentions, exact span", data["mentions"]["exact"]),
+        ("mentions, span + kind", data["mentions"]["typed"]),
+        ("mentions, overlap", data["mentions"]["overlap"]),
+        *((f"  kind {k}", v) for k, v in data["mentions"]["by_kind"].items()),
+        ("linking, span + QID", data["linking"]["span_qid"]),
+        *((f"  linking {k}", v) for k, v in data["linking"]["by_kind"].items()),
+        ("linking, bag of QIDs", data["linking"]["bag_of_qids"]),
+        ("events, type", data["events"]["type"]),
+        *((f"  class {k}", v) for k, v in data["events"]["by_class"].items()),
+        ("events, role fillers", data["events"]["arguments"]),
+        ("sentences with violence", data["events"]["violent_sentences"]),
+        ("sentences with protest", data["events"]["protest_sentences"]),
+    ]
+    for name, r in rows:
+        table.add_row(
+            name,
+            f"{r['p']:.3f}",
+            f"{r['r']:.3f}",
+            f"{r['f1']:.3f}",
+            str(r["tp"]),
+            str(r["fp"]),
+            str(r["fn"]),
+        )
+    out.print(table)
+    acc = Table("accuracy", "value", "right", "of")
+    nil = data["linking"]["nil_accuracy"]
+    acc.add_row(
+        "NIL (found gold NIL mentions left unlinked)",
+        f"{nil['accuracy']:.3f}",
+        str(nil["right"]),
+        str(nil["total"]),
+    )
+    for key in ("place", "date", "fatalities"):
+        r = data["events"][key]
+        acc.add_row(
+            f"{key} on matched events", f"{r['accuracy']:.3f}", str(r["right"]), str(r["total"])
+        )
+    ev = data["events"]
+    acc.add_row(
+        "negated gold events asserted as facts",
+        str(ev["negated_asserted"]),
+        "",
+        str(ev["negated_total"]),
+    )
+    out.print(acc)
+    errors = Table("remaining errors", "count")
+    for name, n in list(data["errors"].items())[:25]:
+        errors.add_row(name, str(n))
+    out.print(errors)
 
 
 @app.command("queries")

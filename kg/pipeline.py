@@ -19,7 +19,7 @@ from kg.events import extract_events
 from kg.gazetteer import Gazetteer, default_gazetteer
 from kg.linking import link
 from kg.mentions import find_candidates
-from kg.model import Document, Extraction
+from kg.model import Document, Entity, Extraction
 from kg.rdf import (
     ENTITIES_GRAPH,
     PREFIXES,
@@ -44,6 +44,39 @@ def extract(doc: Document, gazetteer: Gazetteer | None = None) -> Extraction:
     mentions, entities = link(doc.text, analysis, candidates, gaz)
     events = extract_events(doc, analysis, mentions)
     return Extraction(doc, analysis, mentions, entities, events)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentGraph:
+    """One document's output: its named graph and the entities it mentions. Picklable, so
+    worker processes (``kg.parallel``) and cluster workers can send it back."""
+
+    doc_id: str
+    graph: str
+    triples: list[Triple]
+    entities: dict[str, Entity]
+    mentions: int
+    events: int
+
+
+def document_graph(doc: Document, gazetteer: Gazetteer | None = None) -> DocumentGraph:
+    """Extract one document and turn it into triples: the unit of parallel work."""
+    ex = extract(doc, gazetteer)
+    return DocumentGraph(
+        doc.id,
+        doc_graph(doc.id),
+        document_triples(ex),
+        ex.entities,
+        len(ex.mentions),
+        len(ex.events),
+    )
+
+
+def entity_part(entities: Iterable[Entity], seen: set[str]) -> list[Triple]:
+    """Descriptions of the entities not in ``seen`` (which is updated)."""
+    fresh = sorted((e for e in entities if e.key not in seen), key=lambda e: e.key)
+    seen.update(e.key for e in fresh)
+    return [t for e in fresh for t in entity_triples(e)]
 
 
 @dataclass
@@ -82,11 +115,8 @@ class Sink:
     def __init__(self) -> None:
         self.seen_entities: set[str] = set()
 
-    def write_document(self, ex: Extraction, triples: list[Triple]) -> None:
-        fresh = [e for k, e in sorted(ex.entities.items()) if k not in self.seen_entities]
-        self.seen_entities.update(e.key for e in fresh)
-        entity_part = [t for e in fresh for t in entity_triples(e)]
-        self.write(doc_graph(ex.document.id), triples, entity_part)
+    def write_document(self, dg: DocumentGraph) -> None:
+        self.write(dg.graph, dg.triples, entity_part(dg.entities.values(), self.seen_entities))
 
     def write(self, graph: str, triples: list[Triple], entity_part: list[Triple]) -> None: ...
     def close(self) -> None: ...
@@ -175,12 +205,13 @@ def convert_nquads(source: Path, target: Path, suffix: str) -> None:
         ds.serialize(target, format=fmt, encoding="utf-8")
 
 
-def extractions(
-    docs: Iterable[Document], gazetteer: Gazetteer | None = None
-) -> Iterator[Extraction]:
-    gaz = gazetteer or default_gazetteer()
+Mapper = Callable[[Iterable[Document]], Iterable[DocumentGraph]]
+
+
+def serial_graphs(docs: Iterable[Document]) -> Iterator[DocumentGraph]:
+    gaz = default_gazetteer()
     for doc in docs:
-        yield extract(doc, gaz)
+        yield document_graph(doc, gaz)
 
 
 def build(
@@ -188,16 +219,17 @@ def build(
     sinks: list[Sink],
     *,
     known_hashes: dict[str, str] | None = None,
-    gazetteer: Gazetteer | None = None,
+    mapper: Mapper = serial_graphs,
     progress: Callable[[BuildSummary], None] | None = None,
 ) -> BuildSummary:
     """Extract every document of ``reader`` and write its graph to each sink.
 
     ``known_hashes`` (document id -> content hash already in the store) makes the build
-    incremental: a document whose text is unchanged is skipped.
+    incremental: a document whose text is unchanged is skipped. ``mapper`` turns documents
+    into graphs, in order: in this process by default, or in worker processes.
     """
     summary = BuildSummary()
-    gaz = gazetteer or default_gazetteer()
+    default_gazetteer()  # load before the clock starts
     started = time.perf_counter()
 
     def fresh() -> Iterator[Document]:
@@ -208,15 +240,14 @@ def build(
             yield doc
 
     try:
-        for ex in extractions(fresh(), gaz):
-            triples = document_triples(ex)
+        for dg in mapper(fresh()):
             for sink in sinks:
-                sink.write_document(ex, triples)
+                sink.write_document(dg)
             summary.documents += 1
-            summary.mentions += len(ex.mentions)
-            summary.entities.update(ex.entities)
-            summary.events += len(ex.events)
-            summary.triples += len(triples)
+            summary.mentions += dg.mentions
+            summary.entities.update(dg.entities)
+            summary.events += dg.events
+            summary.triples += len(dg.triples)
             summary.read = reader.report.read
             summary.seconds = time.perf_counter() - started
             if progress:
