@@ -64,6 +64,7 @@ class Gazetteer:
     max_len: dict[str, int] = field(default_factory=dict)  # first token -> longest name
 
     common_words: frozenset[tuple[str, ...]] = frozenset()
+    national: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, kind) -> key
 
     def add(self, entry: Entry, names: Iterable[str]) -> None:
         self.entries[entry.entity.key] = entry
@@ -153,6 +154,7 @@ def _add_nisba(gaz: Gazetteer) -> None:
                 override = next((e.entity.key for e in known if e.entity.kind == kind), "")
             if override and override in gaz.entries:
                 gaz.add(gaz.entries[override], names)
+                gaz.national[(qid, kind)] = override
                 continue
             entity = Entity(
                 key=f"local:{kind}/{country_en.lower().replace(' ', '-')}-{what.replace(' ', '-')}",
@@ -162,6 +164,7 @@ def _add_nisba(gaz: Gazetteer) -> None:
                 country_qid=qid,
             )
             gaz.add(Entry(entity, kind, True, "nisba"), names)
+            gaz.national[(qid, kind)] = entity.key
 
 
 def load_gazetteer(snapshot: Path | None = None) -> Gazetteer:
@@ -188,8 +191,8 @@ def load_gazetteer(snapshot: Path | None = None) -> Gazetteer:
             hint="rebuild it with scripts/build_gazetteer.py",
         ) from exc
     _read_snapshot(io.StringIO(text, newline=""), where, gaz)
-    _add_extra_aliases(gaz)
     _add_nisba(gaz)
+    _add_extra_aliases(gaz)
     return gaz
 
 

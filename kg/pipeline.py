@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.arabic import analyse
+from kg.coref import add_references
 from kg.corpus import CorpusReader
 from kg.events import extract_events
 from kg.gazetteer import Gazetteer, default_gazetteer
@@ -42,6 +43,7 @@ def extract(doc: Document, gazetteer: Gazetteer | None = None) -> Extraction:
     analysis = analyse(doc.text)
     candidates = find_candidates(doc.text, analysis, gaz)
     mentions, entities = link(doc.text, analysis, candidates, gaz)
+    mentions, entities = add_references(doc.text, analysis, mentions, entities, gaz)
     events = extract_events(doc, analysis, mentions)
     return Extraction(doc, analysis, mentions, entities, events)
 

