@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -66,7 +66,7 @@ def _not_names() -> frozenset[str]:
     return stopwords() | trigger_first_words() | REPORTING | titles()
 
 
-def _stem_in(norm: str, words: frozenset[str] | dict[str, object]) -> tuple[str, int] | None:
+def _stem_in(norm: str, words: Collection[str]) -> tuple[str, int] | None:
     for stem, plen in clitic_variants(norm):
         if stem in words:
             return stem, plen

@@ -323,9 +323,22 @@ def _filler_matches(entity: str, span: Span, doc: DocGraph, gold_qid: str | None
     return any(m.entity == entity and _overlaps(m.span, span) for m in doc.mentions)
 
 
+def _filler_entities(
+    ge: dict[str, Any], role: str, gold_entity: dict[Span, str]
+) -> dict[str, list[Span]]:
+    """The gold fillers of ``role`` grouped by entity: annotators list every coreferent span."""
+    out: dict[str, list[Span]] = {}
+    for r in (role,) if role != "patient" else PATIENT:
+        for span in ge.get(r, []):
+            sp = (span[0], span[1])
+            out.setdefault(gold_entity.get(sp, f"{sp}"), []).append(sp)
+    return out
+
+
 def _score_events(g: dict[str, Any], doc: DocGraph, report: Report) -> None:
     sents = doc.sentences
     qid_at = {(m["start"], m["end"]): m["qid"] for m in g["mentions"]}
+    gold_entity = {(m["start"], m["end"]): m["qid"] or m["label"] for m in g["mentions"]}
     positive = [e for e in g["events"] if not e.get("negated") and not e.get("hedged")]
     system = list(doc.events)
     used: set[int] = set()
@@ -360,26 +373,21 @@ def _score_events(g: dict[str, Any], doc: DocGraph, report: Report) -> None:
     matched_sys = {id(se) for _, se in pairs}
     for ge, se in pairs:
         for role in ROLES:
-            gold_spans = [
-                tuple(s) for r in ((role,) if role != "patient" else PATIENT) for s in ge.get(r, [])
-            ]
-            found = set()
+            wanted = _filler_entities(ge, role, gold_entity)
+            found: set[str] = set()
             for ent in se.roles.get(role, ()):
                 hit = next(
-                    (
-                        s
-                        for s in gold_spans
-                        if s not in found and _filler_matches(ent, s, doc, qid_at.get(s))
-                    ),
+                    (name for name, spans in wanted.items() if name not in found and any(
+                        _filler_matches(ent, sp, doc, qid_at.get(sp)) for sp in spans)),
                     None,
-                )
+                )  # fmt: skip
                 if hit is None:
                     report.arguments.fp += 1
                     report.errors[f"argument wrong: {role}"] += 1
                 else:
                     found.add(hit)
                     report.arguments.tp += 1
-            report.arguments.fn += len(gold_spans) - len(found)
+            report.arguments.fn += len(wanted) - len(found)
         if ge.get("place"):
             report.place.total += 1
             span = tuple(ge["place"][0])

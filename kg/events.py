@@ -30,12 +30,16 @@ VIOLENT = (
     "AttackOnCivilians",
     "Attack",
     "Killing",
+    "GovernmentRegainsTerritory",
+    "NonStateActorTakesTerritory",
 )
 SPECIFIC_ATTACKS = ("AirStrike", "Shelling", "Bombing")
 TERRITORY = {"GovernmentRegainsTerritory", "NonStateActorTakesTerritory"}
 # when a killing and an attack are one event, the more specific class names it
-VIOLENT_RANK = {c: n for n, c in enumerate(("Killing", "Attack", "ArmedClash", "AttackOnCivilians",
-                                             "Bombing", "Shelling", "AirStrike"))}  # fmt: skip
+VIOLENT_RANK = {c: n for n, c in enumerate((
+    "Killing", "Attack", "ArmedClash", "NonStateActorTakesTerritory", "GovernmentRegainsTerritory",
+    "AttackOnCivilians", "Bombing", "Shelling", "AirStrike"))}  # fmt: skip
+MERGE_DISTANCE = 100  # characters: triggers farther apart in a sentence tell different events
 NEGATORS = {normalise(w) for w in ("لم", "لن", "لا", "ليس", "عدم", "دون", "بدون", "نفى", "نفت",
                                    "ينفي", "تنفي", "نفوا", "ينفون", "نافيا", "نافية", "تنفي")}  # fmt: skip
 HEDGES = {normalise(w) for w in ("حال", "إذا", "اذا", "لو", "قد", "سوف", "يعتزم", "تعتزم",
@@ -43,13 +47,21 @@ HEDGES = {normalise(w) for w in ("حال", "إذا", "اذا", "لو", "قد", "
                                  "ستقوم", "سيتم", "مخاوف", "خشية", "احتمال", "مستعد", "مستعدة",
                                  "وقف", "إيقاف", "السماح", "منع", "ضرورة", "يجب", "التخطيط",
                                  "محاولة", "تنفيذ", "تهديد", "يخطط", "تخطط", "إمكانية")}  # fmt: skip
+ANTICIPATED = {normalise(w) for w in ("وشيكة", "المرتقبة", "مرتقبة", "المحتملة", "محتملة",
+                                      "المقبلة", "المحتمل", "المرتقب", "المنتظرة")}  # fmt: skip
 DENIAL_VERBS = {normalise(w) for w in ("نفى", "نفت", "ينفي", "تنفي", "نفوا", "ينفون")}
 REPORTING = {normalise(w) for w in (
     "أفاد", "أفادت", "قال", "قالت", "ذكر", "ذكرت", "نقلت", "نقل", "أكد", "أكدت", "أعلن",
     "أعلنت", "أشار", "أشارت", "أوضح", "أوضحت", "بحسب", "وفق", "وفقا", "حسب", "أضاف", "أضافت",
     "كشف", "كشفت", "أورد", "أوردت", "عن", "أفادوا", "قالوا", "ذكروا", "أكدوا",
 )}  # fmt: skip
-PASSIVE_BY = {normalise(w) for w in ("نفذتها", "نفذها", "شنتها", "شنها", "قبل", "نفذته", "نفذت")}
+PASSIVE_BY = {normalise(w) for w in ("نفذتها", "نفذها", "شنتها", "شنها", "قبل", "نفذته", "نفذت",
+                                     "تنفذها", "ينفذها", "تشنها", "يشنها", "يد", "برصاص", "بنيران",
+                                     "شنته", "شنتها", "نفذه", "أطلقها", "أطلقته")}  # fmt: skip
+AGENT_KINDS = ("state_force", "armed_group", "government", "person", "organisation", "country")
+ARMED_KINDS = ("state_force", "armed_group")
+TARGET_MARKERS = {normalise(w) for w in ("على", "ضد", "مع", "استهدف", "استهدفت", "مستهدفا",
+                                         "مستهدفة", "لصفوف", "صفوف")}  # fmt: skip
 PREPOSITIONS = {normalise(w) for w in ("على", "ضد", "في", "من", "إلى", "الى", "عن", "مع", "بين")}
 VICTIM_CLASSES = ("Killing", "AttackOnCivilians", "Arrest", "Abduction")
 PLACE_ORDER = {"facility": 0, "neighbourhood": 1, "settlement": 2, "region": 3, "country": 4}
@@ -62,6 +74,9 @@ class _Trigger:
     end: int
     cls: str
     pos: str
+    constraint: str
+    stem: str  # the first word without its proclitics
+    prefix: str  # the proclitics it carried ("و", "ل", "بال"…)
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -70,9 +85,9 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def trigger_lexicon() -> dict[tuple[str, ...], tuple[str, str]]:
-    """Normalised trigger form -> (class, part of speech), with generated variants."""
-    lex: dict[tuple[str, ...], tuple[str, str]] = {}
+def trigger_lexicon() -> dict[tuple[str, ...], tuple[str, str, str]]:
+    """Normalised trigger form -> (class, part of speech, constraint), with generated variants."""
+    lex: dict[tuple[str, ...], tuple[str, str, str]] = {}
     for row in _rows("triggers.tsv"):
         for form in row["forms"].split("|"):
             words = tuple(normalise(form).split())
@@ -82,7 +97,7 @@ def trigger_lexicon() -> dict[tuple[str, ...], tuple[str, str]]:
             if row["pos"] == "verb" and len(words) == 1:
                 variants += [(words[0] + s,) for s in ("ه", "ها", "هم", "وا")]
             for v in variants:
-                lex.setdefault(v, (row["class"], row["pos"]))
+                lex.setdefault(v, (row["class"], row["pos"], row["constraint"]))
     return lex
 
 
@@ -108,7 +123,7 @@ def _find_triggers(
             i += 1
             continue
         best: _Trigger | None = None
-        for stem, _ in clitic_variants(tokens[i].norm):
+        for stem, plen in clitic_variants(tokens[i].norm):
             if stem not in firsts:
                 continue
             for length in (4, 3, 2, 1):
@@ -117,7 +132,8 @@ def _find_triggers(
                 key = (stem, *(tokens[i + k].norm for k in range(1, length)))
                 if key in lex:
                     if best is None or i + length > best.end:
-                        best = _Trigger(i, i + length, *lex[key])
+                        prefix = tokens[i].norm[:plen]
+                        best = _Trigger(i, i + length, *lex[key], stem, prefix)
                     break
         if best is not None:
             out.append(best)
@@ -125,6 +141,43 @@ def _find_triggers(
         else:
             i += 1
     return out
+
+
+@lru_cache(maxsize=64)
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(normalise(w) for w in words.split("|"))
+
+
+def _near(tokens: Sequence[Token], lo: int, hi: int, words: frozenset[str]) -> bool:
+    for k in range(max(lo, 0), min(hi, len(tokens))):
+        if any(stem in words for stem, _ in clitic_variants(tokens[k].norm)):
+            return True
+    return False
+
+
+ARMED_WORDS = _word_set.__wrapped__(
+    "مقاتل|مقاتلين|المقاتلين|مقاتلي|مقاتلو|عناصر|المسلحين|مسلحين|مسلحي|القوات|قوات|الفصائل|فصائل"
+)
+
+
+def _satisfied(trig: _Trigger, tokens: Sequence[Token], sent: _Sentence) -> bool:
+    """Does the trigger meet its lexicon constraint ("before:…", "after:…", "armed:N")?"""
+    if not trig.constraint or trig.constraint == "weak":
+        return True
+    what, _, rest = trig.constraint.partition(":")
+    if what == "armed":
+        window = int(rest)
+        armed = any(
+            sent.mentions[i].kind in ("state_force", "armed_group")
+            and trig.end <= sent.mentions[i].first_token <= trig.end + window
+            for i in sent.idx
+        )
+        return armed or _near(tokens, trig.end, trig.end + window, ARMED_WORDS)
+    words, _, n = rest.rpartition(":")
+    window = int(n)
+    if what == "before":
+        return _near(tokens, trig.first - window, trig.first, _word_set(words))
+    return _near(tokens, trig.end, trig.end + window, _word_set(words))
 
 
 def _polarity(tokens: Sequence[Token], trig: _Trigger, first: int) -> tuple[bool, bool]:
@@ -139,6 +192,11 @@ def _polarity(tokens: Sequence[Token], trig: _Trigger, first: int) -> tuple[bool
     for k in range(first, trig.first):
         if tokens[k].norm in DENIAL_VERBS or tokens[k].norm[1:] in DENIAL_VERBS:
             negated = True
+    if trig.pos == "noun" and trig.prefix.endswith("ل") and not trig.stem.startswith("ال"):
+        hedged = True  # purpose: "لتحرير الميناء" (to liberate), not a liberation that happened
+    for k in range(trig.end, min(trig.end + 2, len(tokens))):
+        if tokens[k].norm in ANTICIPATED:
+            hedged = True  # "ضربة وشيكة", "الضربة المرتقبة"
     return negated, hedged
 
 
@@ -150,7 +208,12 @@ class _Sentence:
         self.idx = idx  # mention indices in the sentence, in order
 
     def actors(self) -> list[int]:
-        return [i for i in self.idx if self.mentions[i].kind in ACTOR_KINDS]
+        """Who can take part: actors, and countries acting as states ("طالبت روسيا")."""
+        return [
+            i
+            for i in self.idx
+            if self.mentions[i].kind in ACTOR_KINDS or self.mentions[i].kind == "country"
+        ]
 
     def places(self) -> list[int]:
         return [i for i in self.idx if self.mentions[i].kind not in ACTOR_KINDS]
@@ -166,52 +229,85 @@ def _preceded_by_preposition(tokens: Sequence[Token], mention: Mention) -> bool:
 def _roles(
     tokens: Sequence[Token], trig: _Trigger, sent: _Sentence, sources: set[int]
 ) -> tuple[list[tuple[str, int]], int | None]:
+    """Who did it and to whom, from Arabic clause structure around the trigger.
+
+    Verb-initial clauses put the subject after the verb ("اعتقل عناصر من جبهة فتح الشام
+    قياديين"); a noun takes its agent as a genitive ("غارات التحالف") or a "by" phrase
+    ("نفذتها طائرات حربية", "على يد"); "قتل" is read as the passive "قُتل" unless an armed
+    actor comes first. Civilians are never the agent of violence.
+    """
     ms = sent.mentions
     actors = [i for i in sent.actors() if i not in sources]
     after = [i for i in actors if trig.end <= ms[i].first_token <= trig.end + WINDOW]
     before = [i for i in actors if trig.first - WINDOW <= ms[i].end_token <= trig.first]
-    roles: list[tuple[str, int]] = []
+    violent = trig.cls in VIOLENT or trig.cls == "TakeControl"
+
+    def can_act(i: int) -> bool:
+        return ms[i].kind in AGENT_KINDS if violent else ms[i].kind != "media"
+
     agent: int | None = None
-    if trig.pos == "verb":
+    for k in range(trig.end, min(trig.end + WINDOW, len(tokens))):  # "by" phrases
+        if tokens[k].norm in PASSIVE_BY or tokens[k].norm[1:] in PASSIVE_BY:
+            by = [i for i in after if ms[i].first_token > k and can_act(i)]
+            agent = by[0] if by else None
+            break
+    if agent is None and trig.pos == "verb":
         direct = [i for i in after if not _preceded_by_preposition(tokens, ms[i])]
-        if direct:
+        killing = trig.cls == "Killing"
+        armed_subject = bool(direct) and ms[direct[0]].kind in ARMED_KINDS and len(direct) > 1
+        if direct and can_act(direct[0]) and (not killing or armed_subject):
             agent = direct[0]
-        elif before:
+        elif (
+            before and can_act(before[-1]) and not _preceded_by_preposition(tokens, ms[before[-1]])
+        ):
             agent = before[-1]
-    else:
-        for k in range(trig.end, min(trig.end + WINDOW, len(tokens))):
-            if tokens[k].norm in PASSIVE_BY:
-                by = [i for i in after if ms[i].first_token > k]
-                agent = by[0] if by else None
-                break
-        if (
-            agent is None
-            and after
-            and ms[after[0]].first_token == trig.end
-            and trig.cls not in VICTIM_CLASSES
-        ):
-            agent = after[0]  # genitive: "غارات التحالف"
-    if agent is not None:
-        roles.append(("agent", agent))
-    role = "victim" if trig.cls in VICTIM_CLASSES else "target"
+    elif (
+        agent is None
+        and after
+        and ms[after[0]].first_token == trig.end
+        and can_act(after[0])
+        and trig.cls not in VICTIM_CLASSES
+    ):
+        agent = after[0]  # genitive: "غارات التحالف", "قصف ميليشيات الحوثي"
+    if agent is None and trig.pos == "noun" and before:
+        # a light verb before the noun: "شنت القوات الحكومية هجوما", "أعلنت روسيا إرسال قافلة"
+        last = before[-1]
+        if can_act(last) and not _preceded_by_preposition(tokens, ms[last]):
+            agent = last
+    roles: list[tuple[str, int]] = [("agent", agent)] if agent is not None else []
+    victim_role = trig.cls in VICTIM_CLASSES
     for i in after:
-        if i != agent and (
-            role == "victim" or _preceded_by_preposition(tokens, ms[i]) or trig.pos == "verb"
-        ):
-            if role == "victim" and ms[i].kind not in (
-                "civilians",
-                "person",
-                "armed_group",
-                "state_force",
-            ):
-                continue
-            roles.append((role, i))
+        if i == agent:
+            continue
+        kind = ms[i].kind
+        if victim_role or kind == "civilians":
+            if kind in ("civilians", "person", "armed_group", "state_force"):
+                roles.append(("victim", i))
+                break
+        elif _preceded_by_marker(tokens, ms[i]) or trig.pos == "verb":
+            roles.append(("target", i))
             break
     places = [i for i in sent.places() if i not in sources]
-    near = [i for i in places if trig.end <= ms[i].first_token <= trig.end + 2 * WINDOW]
-    near = near or [i for i in places if ms[i].end_token <= trig.first]
-    place = min(near, key=lambda i: (PLACE_ORDER.get(ms[i].kind, 5), ms[i].start)) if near else None
+    later = [i for i in places if trig.end <= ms[i].first_token <= trig.end + 2 * WINDOW]
+    specific = [i for i in later if ms[i].kind != "country"]
+    earlier = [i for i in places if ms[i].end_token <= trig.first]
+    if specific:
+        place: int | None = specific[0]  # the first place named after the trigger
+    elif later:
+        place = later[0]
+    elif earlier:
+        place = min(earlier, key=lambda i: (PLACE_ORDER.get(ms[i].kind, 5), -ms[i].start))
+    else:
+        place = None
     return roles, place
+
+
+def _preceded_by_marker(tokens: Sequence[Token], mention: Mention) -> bool:
+    """Is the mention introduced by a target marker ("على", "ضد", "مستهدفا")?"""
+    if mention.first_token == 0:
+        return False
+    prev = tokens[mention.first_token - 1].norm
+    return prev in TARGET_MARKERS or any(s in TARGET_MARKERS for s, _ in clitic_variants(prev))
 
 
 def _sources(tokens: Sequence[Token], sent: _Sentence) -> set[int]:
@@ -304,9 +400,12 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
         sources = _sources(tokens, sent)
         times = find_times(tokens, s.first_token, s.end_token, doc.text, doc.date)
         counts = _counts(tokens, s.first_token, s.end_token)
+        strong_violent = any(t.cls in VIOLENT and t.constraint != "weak" for t in triggers)
         local: list[Event] = []
         for trig in triggers:
-            if trig.cls == "Injury":
+            if trig.cls in ("Injury", "NonEvent") or not _satisfied(trig, tokens, sent):
+                continue
+            if trig.constraint == "weak" and not strong_violent:
                 continue
             negated, hedged = _polarity(tokens, trig, s.first_token)
             roles, place = _roles(tokens, trig, sent, sources)
@@ -314,6 +413,7 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
             cls = _resolve_class(trig.cls, roles, mentions, norm)
             time = min(times, key=lambda t: abs(t[0] - trig.first))[2] if times else pub
             span = (tokens[trig.first].start, tokens[trig.end - 1].end)
+            back = trig.pos == "noun" and trig.stem.startswith("ال") and not roles and place is None
             local.append(
                 Event(
                     cls,
@@ -326,6 +426,7 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
                     tuple(sorted(sources)),
                     negated,
                     hedged,
+                    back,
                 )
             )
         local = _merge_in_sentence(local)
@@ -352,6 +453,7 @@ def _merge(a: Event, b: Event, cls: str | None = None) -> Event:
         sources=tuple(sorted(set(a.sources) | set(b.sources))),
         negated=a.negated and b.negated,
         hedged=a.hedged and b.hedged,
+        back_reference=a.back_reference and b.back_reference,
     )
 
 
@@ -444,18 +546,23 @@ def _merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Eve
 
     out: list[Event] = []
     for ev in events:
+        target = None
         for k, other in enumerate(out):
+            same_place = place_key(ev) is not None and place_key(other) == place_key(ev)
             if (
                 other.cls == ev.cls
-                and place_key(ev) is not None
-                and place_key(other) == place_key(ev)
                 and other.negated == ev.negated
+                and other.hedged == ev.hedged
+                and (same_place or (ev.back_reference and not ev.counts))
                 and _same_time(other.time, ev.time)
             ):
-                out[k] = _merge(other, ev)
-                break
-        else:
+                target = k  # the most recent such event: keep looking
+                if same_place:
+                    break
+        if target is None:
             out.append(ev)
+        else:
+            out[target] = _merge(out[target], ev)
     return out
 
 

@@ -131,6 +131,9 @@ class Event:
     sources: tuple[int, ...] = ()  # mention indices of who reported it
     negated: bool = False
     hedged: bool = False
+    # told by a definite noun with no place or participant ("الغارات", "الهجوم"): most likely
+    # a reference back to an event the document told before
+    back_reference: bool = False
 
 
 @dataclass(slots=True)
