@@ -74,6 +74,7 @@ ACTOR_KIND = {
     "military_intervention": ("state_force", "coalition"),
     "person": ("person", "person"),
     "civilians": ("civilians", "civilians"),
+    "organisation": ("organisation", "organisation"),
 }
 BARE_POPULATION = 100_000
 WORLD_CITY_POPULATION = 1_000_000  # cities this big anywhere in the world are known by name  # WOF/GeoNames settlements this big match without a place head
@@ -202,8 +203,10 @@ def main() -> int:
     local_files.append((ROOT / "kg" / "data" / "local_actors.tsv", "project"))
     for path, source in local_files:
         for r in read_tsv(path):
-            if not r.get("label_ar") or r["kind"] not in ACTOR_KIND:
+            if not r.get("label_ar"):
                 continue
+            if r["kind"] not in ACTOR_KIND:
+                raise SystemExit(f"{path}: unknown actor kind {r['kind']!r} for {r['label_en']!r}")
             kind, subkind = ACTOR_KIND[r["kind"]]
             names = matching_names(arabic_names(r["label_ar"], r["aliases_ar"]), verified_names)
             if not names:
