@@ -72,6 +72,26 @@ def _score(entry: Entry, cand: Candidate, countries: set[str], places: set[str])
     return score
 
 
+def _one_sense_per_document(candidates: list[Candidate]) -> list[Candidate]:
+    """A name whose sense a head word fixed somewhere in the document ("ريف إدلب" ->
+    the governorate) keeps that sense where it stands bare, unless a head elsewhere in the
+    document names the other sense ("مدينة إدلب")."""
+    cued: dict[tuple[str, ...], set[str]] = {}
+    for cand in candidates:
+        if cand.cue is not None and cand.entries:
+            cued.setdefault(cand.name_key, set()).add(cand.cue.kind)
+    out = []
+    for cand in candidates:
+        kinds = cued.get(cand.name_key)
+        if cand.cue is None and kinds and len(kinds) == 1 and len(cand.entries) > 1:
+            (kind,) = kinds
+            fitting = tuple(e for e in cand.entries if e.entity.kind == kind)
+            if fitting:
+                cand = replace(cand, entries=fitting)
+        out.append(cand)
+    return out
+
+
 def _fits(cue_kind: str, entry: Entry, countries: set[str]) -> bool:
     """Can a name after a head word of ``cue_kind`` be this entry? Small places that only
     match after a head must also lie in a country the document names."""
@@ -99,6 +119,7 @@ def link(
 ) -> tuple[list[Mention], dict[str, Entity]]:
     """Mentions with their entities, and the entities they denote."""
     countries, places = _context(candidates)
+    candidates = _one_sense_per_document(candidates)
     sentence_of = [0] * len(analysis.tokens)
     for s in analysis.sentences:
         for t in range(s.first_token, s.end_token):
