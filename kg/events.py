@@ -107,6 +107,11 @@ def trigger_first_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def single_victims() -> frozenset[str]:
+    return frozenset(normalise(r["noun"]) for r in _rows("single_victims.tsv"))
+
+
+@lru_cache(maxsize=1)
 def count_nouns() -> dict[str, str]:
     return {normalise(n): r["what"] for r in _rows("count_nouns.tsv") for n in r["noun"].split("|")}
 
@@ -429,8 +434,10 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
                     back,
                 )
             )
+        counts += _implicit_tolls(tokens, triggers, s.first_token, s.end_token, mentions, sent)
+        local, zero = _zero_tolls(local)
         local = _merge_in_sentence(local)
-        events += _attach_counts(local, counts)
+        events += _attach_counts(local, counts + zero)
     return _merge_in_document(events, mentions)
 
 
@@ -492,6 +499,46 @@ def _merge_in_sentence(events: list[Event]) -> list[Event]:
 
 def _has_agent(ev: Event) -> bool:
     return any(role == "agent" for role, _ in ev.roles)
+
+
+def _implicit_tolls(
+    tokens: Sequence[Token],
+    triggers: list[_Trigger],
+    first: int,
+    end: int,
+    mentions: list[Mention],
+    sent: _Sentence,
+) -> list[tuple[int, Count]]:
+    """A killing of one person with no figure is a toll of one: "مقتل قيادي حوثي",
+    "قتل طفل", "اغتيال النائب العام هشام بركات"."""
+    out: list[tuple[int, Count]] = []
+    singles = single_victims()
+    for trig in triggers:
+        if trig.cls not in ("Killing", "AttackOnCivilians") or trig.end >= end:
+            continue
+        nxt = tokens[trig.end]
+        person = any(
+            mentions[i].first_token == trig.end and mentions[i].kind == "person" for i in sent.idx
+        )
+        if any(stem in singles for stem, _ in clitic_variants(nxt.norm)) or person:
+            span = (nxt.start, nxt.end)
+            out.append((trig.end, Count("fatalities", 1, "exact", span)))
+    return out
+
+
+def _zero_tolls(events: list[Event]) -> tuple[list[Event], list[tuple[int, Count]]]:
+    """A denied killing beside an attack ("دون أن يوقع ضحايا") is a toll of zero for the
+    attack, not an event of its own."""
+    attacks = [e for e in events if e.cls in VIOLENT and e.cls != "Killing" and not e.negated]
+    if not attacks:
+        return events, []
+    zero = [
+        (0, Count("fatalities", 0, "exact", e.triggers[0]))
+        for e in events
+        if e.cls == "Killing" and e.negated
+    ]
+    kept = [e for e in events if not (e.cls == "Killing" and e.negated)]
+    return kept, zero
 
 
 FATAL_NOUNS = ("civilians", "people", "fatalities", "fighters", "soldiers")

@@ -131,3 +131,23 @@ def test_no_date_is_invented_without_a_publication_date():
 def test_events_without_publication_date_have_no_time(run):
     ex = run("قصفت طائرات حربية بلدة كفرنبل أمس.", date=None)
     assert ex.events and all(e.time is None for e in ex.events)
+
+
+def test_killing_of_one_person_is_a_toll_of_one(run):
+    ex = run("قتل قيادي في تنظيم القاعدة في غارة جوية أميركية في منطقة الحصون.")
+    [strike] = ex.events
+    assert strike.cls == "AirStrike"
+    assert [(c.what, c.value) for c in strike.counts] == [("fatalities", 1)]
+
+
+def test_a_denied_toll_is_zero_on_the_attack(run):
+    ex = run("وقصفت المدفعية مواقع في البلدة دون أن يوقع القصف ضحايا.")
+    assert [e.cls for e in ex.events] == ["Shelling"]
+    assert {c.what: c.value for c in ex.events[0].counts} == {"fatalities": 0}
+
+
+def test_ambush_is_a_clash_with_its_toll(run):
+    ex = run("قتل 27 شخصا من مقاتلي الحشد الشعبي في كمين نصبه مسلحو تنظيم الدولة الإسلامية.")
+    [clash] = ex.events
+    assert clash.cls == "ArmedClash"
+    assert {c.what: c.value for c in clash.counts}["fatalities"] == 27
