@@ -60,10 +60,13 @@ def anaphors() -> dict[str, tuple[str, tuple[str, ...], dict[str, str]]]:
 
 @lru_cache(maxsize=1)
 def _not_names() -> frozenset[str]:
-    """Words that end a name: function words, triggers, reporting verbs."""
+    """Words that end a name: function words, triggers, reporting verbs, titles, and the
+    heads of organisations and places ("قوات", "وزارة", "حركة", "مدينة")."""
     from kg.events import REPORTING, trigger_first_words
+    from kg.mentions import cues
 
-    return stopwords() | trigger_first_words() | REPORTING | titles()
+    heads = {normalise(w) for w in ("قوات", "القوات", "وزارة", "مكتب", "مجلس", "لجنة", "مركز")}
+    return stopwords() | trigger_first_words() | REPORTING | titles() | frozenset(cues()) | heads
 
 
 def _stem_in(norm: str, words: Collection[str]) -> tuple[str, int] | None:

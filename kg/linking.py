@@ -128,7 +128,7 @@ def link(
     entities: dict[str, Entity] = {}
     for cand in candidates:
         facility = cand.cue is not None and cand.cue.role == "facility_head"
-        if cand.cue is not None and not facility and cand.entries:
+        if cand.cue is not None and cand.cue.role == "place_head" and cand.entries:
             fitting = tuple(e for e in cand.entries if _fits(cand.cue.kind, e, countries))
             if fitting != cand.entries:  # a head word rules out entries of another kind
                 cand = replace(cand, entries=fitting)

@@ -195,6 +195,14 @@ def find_candidates(text: str, analysis: Analysis, gaz: Gazetteer) -> list[Candi
             out.append(Candidate(start, tokens[end - 1].end, first, end, tuple(entries), cue, key))
             i = end
             continue
+        if cue is not None and cue.role == "org_head" and tok.is_word:
+            i += 1  # an organisation head names something new only in quotes: تنظيم «ولاية سيناء»
+            continue
+        if not tok.is_word and i + 1 < n and tokens[i + 1].is_word:
+            inner = _match_known(tokens, i + 1, gaz, None)
+            if inner is not None:
+                i += 1  # a quoted name the gazetteer knows: matched at the next token
+                continue
         if cue is not None and cue.mint:
             end_tok = _unknown_name(tokens, i, text)
             if end_tok is not None:
