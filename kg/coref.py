@@ -16,7 +16,7 @@ from collections.abc import Collection, Sequence
 from functools import lru_cache
 from importlib import resources
 
-from kg.arabic import display_form, normalise
+from kg.arabic import display_form, normalise, strip_diacritics_map
 from kg.gazetteer import Gazetteer
 from kg.linking import local_key
 from kg.mentions import clitic_variants, stopwords
@@ -25,6 +25,7 @@ from kg.model import Analysis, Entity, Mention, Token
 MAX_NAME_TOKENS = 3
 MAX_SKIP = 5  # complements between a title and the name: "وزير الخارجية الروسي سيرغي لافروف"
 KUNYA = {"ابو", "ابي", "ام", "بن", "ابن"}
+KUNYA_WORDS = frozenset({"ابو", "ابي", "ام"})
 # anaphors that, with no antecedent, mean the army or government of the document's country
 NATIONAL = {normalise(w) for w in ("الجيش", "القوات", "الحكومة", "النظام", "السلطات", "الشرطة")}
 
@@ -37,6 +38,22 @@ def _rows(name: str) -> list[dict[str, str]]:
 @lru_cache(maxsize=1)
 def titles() -> frozenset[str]:
     return frozenset(normalise(r["title"]).split()[0] for r in _rows("person_titles.tsv"))
+
+
+@lru_cache(maxsize=1)
+def _country_adjectives() -> frozenset[str]:
+    """ "الفرنسي", "الروسية"…: adjectives that end a title phrase, never a family name."""
+    out = set()
+    for row in _rows("nisba.tsv"):
+        for adj in row["adjectives_ar"].split("|"):
+            out |= {normalise("ال" + adj), normalise("ال" + adj + "ة")}
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Given names that start a personal name even without a title ("جيمس ماتيس")."""
+    return frozenset(normalise(r["name"]) for r in _rows("first_names.tsv"))
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +82,12 @@ def _not_names() -> frozenset[str]:
     from kg.events import REPORTING, trigger_first_words
     from kg.mentions import cues
 
-    heads = {normalise(w) for w in ("قوات", "القوات", "وزارة", "مكتب", "مجلس", "لجنة", "مركز")}
+    heads = {normalise(w) for w in (
+        "قوات", "القوات", "وزارة", "مكتب", "مجلس", "لجنة", "مركز", "جهاز", "دائرة", "إدارة",
+        # role nouns: "هشام عشماوي ضابط صاعقة"
+        "ضابط", "مسؤول", "قيادي", "عنصر", "جندي", "مقاتل", "عضو", "نائب", "زعيم", "متحدث",
+        "شيخ", "طالب", "مواطن", "سكان", "أهالي",
+    )}  # fmt: skip
     return stopwords() | trigger_first_words() | REPORTING | titles() | frozenset(cues()) | heads
 
 
@@ -124,6 +146,27 @@ def _name_after_title(
     if j - start >= 2:
         return start, j
     return None
+
+
+def _name_from(tokens: Sequence[Token], i: int, covered: list[bool]) -> tuple[int, int] | None:
+    """Token range of a name of 2-3 words starting with the given name at token ``i``."""
+    bad = _not_names()
+    j = i + 1
+    while j < len(tokens) and j - i < MAX_NAME_TOKENS:
+        tok = tokens[j]
+        norm = tok.norm
+        if not tok.is_word or covered[j] or norm in bad or norm.isdigit() or len(norm) < 2:
+            break
+        if norm[0] in "وفلب" and norm[1:] not in KUNYA and not _stem_in(norm, first_names()):
+            break
+        if norm[0] in "يت" and len(norm) >= 4 and norm not in first_names():
+            break  # a present-tense verb: "غادي إيزنكوت يكشف"
+        if norm.startswith("ال") and j - i >= 2:
+            break  # an article-bearing family name comes second: "تركي المالكي"
+        if text_gap(tokens, j):
+            break
+        j += 1
+    return (i, j) if j - i >= 2 else None
 
 
 def text_gap(tokens: Sequence[Token], j: int) -> bool:
@@ -193,6 +236,40 @@ def add_references(
                         display_form(text[tokens[span[0]].start : tokens[span[1] - 1].end]))  # fmt: skip
         people[key_tokens] = entity
         add(span[0], span[1], 0, entity, "title", 0.7)
+    # 1b. people named without a title, from a given name: "جيمس ماتيس", "ميشيل تامر"
+    given = first_names()
+    for i, tok in enumerate(tokens):
+        if covered[i] or not tok.is_word:
+            continue
+        found = _stem_in(tok.norm, given)
+        compound = (
+            tok.norm in ("عبد", "وعبد")
+            and i + 1 < len(tokens)
+            and tokens[i + 1].norm.startswith("ال")
+        )
+        if compound:  # "عبد الفتاح حرحور": the given name is two words
+            found = ("عبد", 1 if tok.norm.startswith("و") else 0)
+        if found is None or found[1] > 1:
+            continue
+        span = _name_from(tokens, i + 1 if compound else i, covered)
+        if span is None:
+            continue
+        first = i
+        if i > 0 and not covered[i - 1] and _stem_in(tokens[i - 1].norm, KUNYA_WORDS):
+            first = i - 1  # "أبو حمزة المقدسي": the kunya is part of the name
+            found = _stem_in(tokens[i - 1].norm, KUNYA_WORDS)
+            assert found is not None
+        span = (first, span[1])
+        lead = tokens[first]
+        key_tokens = tuple(t.norm for t in tokens[first : span[1]])
+        key_tokens = (lead.norm[found[1] :], *key_tokens[1:])
+        start = lead.start + (
+            strip_diacritics_map(text[lead.start : lead.end], found[1]) if found[1] else 0
+        )
+        entity = Entity(local_key("person", key_tokens), "person",
+                        display_form(text[start : tokens[span[1] - 1].end]))  # fmt: skip
+        people[key_tokens] = entity
+        add(first, span[1], found[1], entity, "given-name", 0.6)
     # 2. later references by the full name or the family name
     short: dict[tuple[str, ...], Entity] = {}
     for key_tokens, entity in people.items():
@@ -202,7 +279,7 @@ def add_references(
             len(last) >= 4
             and last not in _not_names()
             and (last,) not in gaz.common_words
-            and not _is_nisba(last)
+            and last not in _country_adjectives()
         ):
             short.setdefault((last,), entity)
     by_first: dict[str, list[tuple[tuple[str, ...], Entity]]] = {}

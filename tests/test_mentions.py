@@ -145,3 +145,37 @@ def test_every_mention_span_lies_in_the_text_and_does_not_overlap(run, words):
         assert m.start >= last_end
         last_end = m.end
         assert m.entity_key in ex.entities
+
+
+def test_people_after_titles_and_their_later_short_names(run):
+    ex = run(
+        "وقال المتحدث باسم التحالف العقيد تركي المالكي إن الطائرات قصفت. وأضاف المالكي أن الهجوم فشل."
+    )
+    people = [
+        (ex.document.text[m.start : m.end], m.entity_key) for m in ex.mentions if m.kind == "person"
+    ]
+    assert [p for p, _ in people] == ["تركي المالكي", "المالكي"]
+    assert people[0][1] == people[1][1]
+
+
+def test_people_by_given_name_kunya_and_compound_names(run):
+    ex = run('قال جيمس ماتيس إن قتيلا يدعى "أبو حمزة المقدسي" سقط، وفق المحافظ عبد الفتاح حرحور.')
+    assert [s for s, m in zip(surface(ex), ex.mentions, strict=True) if m.kind == "person"] == [
+        "جيمس ماتيس",
+        "أبو حمزة المقدسي",
+        "عبد الفتاح حرحور",
+    ]
+
+
+def test_alef_maksura_collision_does_not_make_prepositions_names(run):
+    ex = run("سيطرت القوات على الطرق الرئيسية وعلى مواقع الحوثيين.")
+    assert all(m.kind != "person" for m in ex.mentions)
+
+
+def test_anaphors_take_their_antecedent_or_the_documents_country(run):
+    ex = run("سيطر الجيش اليمني على المدينة. وقال الجيش إن الحوثيين فروا من الميناء.")
+    found = {ex.document.text[m.start : m.end]: m.entity_key for m in ex.mentions}
+    assert found["الجيش"] == found["الجيش اليمني"]
+    ex = run("قصفت الطائرات مدينة دوما في سوريا، وقالت الحكومة إنها استهدفت مسلحين.")
+    gov = next(m for m in ex.mentions if ex.document.text[m.start : m.end] == "الحكومة")
+    assert gov.kind == "government" and gov.method == "anaphor"
