@@ -371,8 +371,31 @@ def _injury_context(tokens: Sequence[Token], i: int, j: int) -> bool:
     return any(w in INJURY_WORDS or w[1:] in INJURY_WORDS for w in around)
 
 
+AIR_WORDS = _word_set.__wrapped__(
+    "مقاتلات|المقاتلات|طائرات|الطائرات|طائرة|الطائرة|الطيران|طيران|مسيرة|المسيرة|درون|مروحية|مروحيات|جوي|جوية"
+)
+MISSILE_WORDS = _word_set.__wrapped__(
+    "صواريخ|الصواريخ|صاروخ|الصاروخ|صاروخا|قذائف|القذائف|قذيفة|مدفعية|المدفعية|كاتيوشا|هاون"
+)
+
+
+def _weapon_class(tokens: Sequence[Token], trig: _Trigger) -> str | None:
+    """An attack by aircraft is an air strike, by missiles or guns shelling ("استهدفت
+    المقاتلات نقطة أمنية", "استهدفت الصواريخ الإسرائيلية مواقع")."""
+    lo, hi = trig.first - 4, trig.end + 4
+    if _near(tokens, lo, hi, AIR_WORDS):
+        return "AirStrike"
+    if _near(tokens, lo, hi, MISSILE_WORDS):
+        return "Shelling"
+    return None
+
+
 def _resolve_class(
-    cls: str, roles: list[tuple[str, int]], ms: list[Mention], trigger_norm: str
+    cls: str,
+    roles: list[tuple[str, int]],
+    ms: list[Mention],
+    trigger_norm: str,
+    weapon: str | None = None,
 ) -> str:
     kinds = {r: ms[i].kind for r, i in roles}
     if cls == "TakeControl":
@@ -383,6 +406,8 @@ def _resolve_class(
         regain = any(w in trigger_norm for w in ("استعاد", "حرر", "تحرير"))
         return "GovernmentRegainsTerritory" if regain else "NonStateActorTakesTerritory"
     if cls == "Attack":
+        if weapon is not None:
+            return weapon
         return "AttackOnCivilians" if kinds.get("target") == "civilians" else "ArmedClash"
     return cls
 
@@ -415,7 +440,8 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
             negated, hedged = _polarity(tokens, trig, s.first_token)
             roles, place = _roles(tokens, trig, sent, sources)
             norm = " ".join(tokens[k].norm for k in range(trig.first, trig.end))
-            cls = _resolve_class(trig.cls, roles, mentions, norm)
+            weapon = _weapon_class(tokens, trig) if trig.cls == "Attack" else None
+            cls = _resolve_class(trig.cls, roles, mentions, norm, weapon)
             time = min(times, key=lambda t: abs(t[0] - trig.first))[2] if times else pub
             span = (tokens[trig.first].start, tokens[trig.end - 1].end)
             back = trig.pos == "noun" and trig.stem.startswith("ال") and not roles and place is None

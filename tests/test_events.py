@@ -151,3 +151,13 @@ def test_ambush_is_a_clash_with_its_toll(run):
     [clash] = ex.events
     assert clash.cls == "ArmedClash"
     assert {c.what: c.value for c in clash.counts}["fatalities"] == 27
+
+
+def test_an_attack_by_aircraft_or_missiles_takes_the_weapons_class(run):
+    assert [e.cls for e in run("استهدفت المقاتلات مخزن أسلحة في محافظة حجة.").events] == [
+        "AirStrike"
+    ]
+    assert [e.cls for e in run("استهدفت الصواريخ الإسرائيلية مواقع في ريف دمشق.").events] == [
+        "Shelling"
+    ]
+    assert [e.cls for e in run("هاجم مسلحون حاجزا للجيش في درعا.").events] == ["ArmedClash"]
