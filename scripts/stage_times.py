@@ -53,7 +53,9 @@ def main() -> None:
         camel_tokenise(doc.text)
     camel = clock() - start
     chars = sum(len(d.text) for d in docs) / len(docs)
-    print(f"{len(docs)} documents, {chars:.0f} characters on average; load {os.getloadavg()[0]:.2f}")
+    print(
+        f"{len(docs)} documents, {chars:.0f} characters on average; load {os.getloadavg()[0]:.2f}"
+    )
     print("| stage | seconds | share |\n|---|---|---|")
     for stage, sec in spent.items():
         print(f"| {stage} | {sec:.2f} | {100 * sec / total:.0f}% |")
