@@ -8,11 +8,10 @@ the descriptions of the entities they use in the entities graph (repeated across
 store keeps one copy of a quad). ``manifest.json`` beside the shards records the partitions,
 counts and every rejected record. ``kg load`` bulk-loads the shards into the embedded store.
 
-Bad records follow ``CorpusReader``'s policy exactly: a first, cheap pass parses every
-partition and replays the records in corpus order through the reader's own checks, so a
-duplicate id across partitions is rejected as in a serial build and ``fail`` stops at the
-first bad record before anything is extracted. Workers read the corpus and write the shards
-by path: on a cluster, both must be on a file system every worker sees.
+Bad records follow ``CorpusReader``'s policy exactly (see ``kg.partitions``): a duplicate id
+across partitions is rejected as in a serial build, and ``fail`` stops at the same first bad
+record, leaving no manifest. Workers read the corpus and write the shards by path: on a
+cluster both must be on a file system every worker sees, and every worker needs this package.
 """
 
 from __future__ import annotations
@@ -22,177 +21,35 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import __version__
-from kg.corpus import JSONL_SUFFIXES, CorpusReader, Rejection
+from kg.corpus import Rejection
 from kg.errors import InputError, KgError
 from kg.gazetteer import default_gazetteer
-from kg.model import Document
 from kg.parallel import ExtractionError, default_workers
+from kg.partitions import (
+    BLOCK_BYTES,
+    BLOCK_FILES,
+    CorpusReplay,
+    Partition,
+    PartitionReader,
+    plan_partitions,
+    scan_partition,
+)
 from kg.pipeline import FileSink, document_graph, entity_part
+from kg.shards import MANIFEST
 from kg.store import atomic_output
 
 if TYPE_CHECKING:
     from distributed import Client
 
-MANIFEST = "manifest.json"
 SHARD_RE = re.compile(r"shard-\d{5,}\.nq")
-BLOCK_BYTES = 8 * 1024 * 1024  # of JSON Lines per partition
-BLOCK_FILES = 256  # .txt files per partition
 INSTALL_HINT = "install the optional extra: pip install 'arabic-conflict-kg[dask]'"
-
-
-@dataclass(frozen=True, slots=True)
-class Partition:
-    """A byte range ``[start, end)`` of one JSON Lines file whose first line is
-    ``first_line``, or a block of text files."""
-
-    index: int
-    path: str = ""
-    start: int = 0
-    end: int = 0
-    first_line: int = 1
-    files: tuple[str, ...] = ()
-
-    @property
-    def shard(self) -> str:
-        return f"shard-{self.index:05d}.nq"
-
-
-def plan_partitions(
-    files: Iterable[Path], *, block_bytes: int = BLOCK_BYTES, block_files: int = BLOCK_FILES
-) -> list[Partition]:
-    """Partitions of the corpus files, in corpus order (as ``CorpusReader.files`` lists them)."""
-    if block_bytes < 1 or block_files < 1:
-        raise InputError("partitions must hold at least one byte and one file")
-    parts: list[Partition] = []
-    texts: list[str] = []
-
-    def close_texts() -> None:
-        if texts:
-            parts.append(Partition(len(parts), files=tuple(texts)))
-            texts.clear()
-
-    for path in files:
-        if path.suffix.lower() not in JSONL_SUFFIXES:
-            texts.append(str(path.resolve()))
-            if len(texts) == block_files:
-                close_texts()
-            continue
-        close_texts()
-        for start, end, line in _byte_ranges(path, block_bytes):
-            parts.append(Partition(len(parts), str(path.resolve()), start, end, line))
-    close_texts()
-    return parts
-
-
-def _byte_ranges(path: Path, block: int) -> Iterator[tuple[int, int, int]]:
-    """``(start, end, first line)`` of ranges of about ``block`` bytes ending on line breaks."""
-    try:
-        handle = path.open("rb")
-    except OSError:
-        yield 0, 0, 1  # the partition's reader reports the file as unreadable
-        return
-    with handle:
-        start, line = 0, 1
-        while True:
-            handle.seek(start)
-            chunk = handle.read(block)
-            if not chunk:
-                return
-            end = start + len(chunk)
-            if not chunk.endswith(b"\n"):
-                end += len(handle.readline())
-                handle.seek(start)
-                chunk = handle.read(end - start)
-            yield start, end, line
-            line += chunk.count(b"\n")
-            start = end
-
-
-class PartitionReader(CorpusReader):
-    """``CorpusReader``'s parsing and checks over one partition. ``seen`` holds the ids that
-    earlier partitions accepted, so a duplicate of one is rejected here too."""
-
-    def __init__(self, part: Partition, policy: str = "skip", seen: Iterable[str] = ()) -> None:
-        super().__init__([part.path] if part.path else list(part.files), policy)
-        self.part = part
-        self._seen = set(seen)
-
-    def __iter__(self) -> Iterator[Document]:
-        if not self.part.path:
-            yield from super().__iter__()
-            return
-        path = Path(self.part.path)
-        try:
-            handle = path.open("rb")
-        except OSError as exc:
-            self._reject(str(path), "unreadable", exc.strerror or str(exc))
-            return
-        with handle:
-            handle.seek(self.part.start)
-            at, lineno = self.part.start, self.part.first_line
-            while at < self.part.end:
-                raw = handle.readline()
-                if not raw:
-                    break
-                at += len(raw)
-                origin = f"{path}:{lineno}"
-                lineno += 1
-                if not raw.strip():
-                    continue
-                doc = self._parse_record(raw, origin)
-                if doc is not None and self._accept(doc) is not None:
-                    yield doc
-
-
-# What the first pass sees, in order: a record that reached the id/text checks
-# (id, has text, origin), or a record rejected before them.
-Seen = tuple[str, bool, str] | Rejection
-
-
-class _ScanReader(PartitionReader):
-    """Parses a partition and records what it saw, for the replay; accepts nothing."""
-
-    def __init__(self, part: Partition) -> None:
-        super().__init__(part, "skip")
-        self.seen: list[Seen] = []
-
-    def _accept(self, doc: Document) -> Document | None:
-        self.seen.append((doc.id, bool(doc.text.strip()), doc.origin))
-        return None
-
-    def _reject(self, origin: str, reason: str, detail: str) -> None:
-        self.seen.append(Rejection(origin, reason, detail))
-
-
-def scan_partition(part: Partition) -> tuple[list[Seen], list[Rejection]]:
-    """The first pass over a partition: what each record is, and its warnings."""
-    reader = _ScanReader(part)
-    for _ in reader:
-        pass
-    return reader.seen, reader.report.warnings
-
-
-class _Replay(CorpusReader):
-    """Replays the first pass's records in corpus order through ``CorpusReader``'s checks and
-    policy; its report is the build's."""
-
-    def prior_ids(self, seen: list[Seen]) -> set[str]:
-        """Ids of the partition that earlier partitions accepted; then replays it."""
-        prior = {s[0] for s in seen if not isinstance(s, Rejection) and s[0] in self._seen}
-        for s in seen:
-            if isinstance(s, Rejection):
-                self._reject(s.origin, s.reason, s.detail)
-            else:
-                doc_id, has_text, origin = s
-                self._accept(Document(doc_id, "-" if has_text else "", origin=origin))
-        return prior
 
 
 @dataclass
@@ -297,7 +154,7 @@ def build_shards(
     ``progress(done, total)`` is called as partitions finish.
     """
     started = time.perf_counter()
-    replay = _Replay(corpus, policy)  # checks the paths, lists the files in corpus order
+    replay = CorpusReplay(corpus, policy)  # checks the paths, lists the files in corpus order
     parts = plan_partitions(replay.files, block_bytes=block_bytes, block_files=block_files)
     _prepare(shard_dir)
     summary = ShardSummary()
@@ -350,13 +207,20 @@ def dask_client(
     n = default_workers() if workers is None else workers
     if n < 1:
         raise InputError(f"--workers must be at least 1, not {n}")
-    cluster = LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=processes,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    if not processes:
+        default_gazetteer()  # threads share this process's copy: load it once, not per thread
+    where = {"host": "127.0.0.1"} if processes else {}  # threads talk in-process
+    try:
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+            **where,
+        )
+    except (OSError, RuntimeError, TimeoutError) as exc:
+        raise KgError(f"cannot start a Dask cluster on this machine: {exc}") from exc
     with cluster, Client(cluster) as client:
         yield client
 
@@ -388,7 +252,7 @@ def _gather(
                 other.cancel()
             doc_id, origin, error = result.failure
             raise ExtractionError(
-                f"extracting document {doc_id!r} failed ({origin}): {error}", doc_id=doc_id
+                f"extracting document {doc_id!r} failed ({origin}): {error}", doc_ids=(doc_id,)
             )
         results[i] = result
         future.release()

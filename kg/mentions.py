@@ -179,8 +179,8 @@ def find_candidates(text: str, analysis: Analysis, gaz: Gazetteer) -> list[Candi
         if found_cue is None and i >= 3 and tokens[i].norm.startswith("و") and out:
             # a dual head covers the coordinated name: "محافظتي إدلب (شمال غرب) وحمص"
             prev = out[-1]
-            head = tokens[prev.first_token - 1].norm if prev.first_token > 0 else ""
-            if prev.cue is not None and head in DUAL_HEADS and i - prev.end_token <= 4:
+            head_word = tokens[prev.first_token - 1].norm if prev.first_token > 0 else ""
+            if prev.cue is not None and head_word in DUAL_HEADS and i - prev.end_token <= 4:
                 found_cue = (prev.cue, 0)
         cue = found_cue[0] if found_cue else None
         known = _match_known(tokens, i, gaz, cue) if tok.is_word else None

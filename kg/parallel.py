@@ -36,19 +36,24 @@ WINDOW = 4  # chunks in flight per worker
 
 
 class ExtractionError(KgError):
-    """A document could not be extracted in a worker process."""
+    """A document could not be extracted in a worker process. ``doc_ids`` is the document,
+    or the documents in flight when a worker died (one of them killed it)."""
 
     def __init__(
         self,
         message: str,
         *,
-        doc_id: str | None = None,
+        doc_ids: tuple[str, ...] = (),
         details: str = "",
         hint: str | None = None,
     ) -> None:
         super().__init__(message, hint=hint)
-        self.doc_id = doc_id
+        self.doc_ids = doc_ids
         self.details = details  # the worker's traceback, for a bug report
+
+    @property
+    def doc_id(self) -> str | None:
+        return self.doc_ids[0] if self.doc_ids else None
 
 
 def default_workers() -> int:
@@ -177,30 +182,35 @@ def _ordered_graphs(
             if not pending:
                 break
             batch, future = pending.popleft()
-            yield from _result(batch, future)
+            try:
+                result = future.result()
+            except BrokenProcessPool as exc:
+                lost = batch + [doc for b, _ in pending for doc in b]
+                raise _died(lost) from exc
+            yield from _graphs(result)
         clean = True
     finally:
         pool.shutdown(wait=clean, cancel_futures=True)
 
 
-def _result(
-    batch: list[Document], future: Future[list[DocumentGraph] | _Failure]
-) -> list[DocumentGraph]:
-    try:
-        result = future.result()
-    except BrokenProcessPool as exc:
-        first, last = batch[0].id, batch[-1].id
-        which = repr(first) if first == last else f"{first!r} to {last!r}"
-        raise ExtractionError(
-            f"a worker process died while extracting documents {which} ({batch[0].origin})",
-            doc_id=first,
-            hint="it may have run out of memory: try fewer --workers",
-        ) from exc
+def _died(docs: list[Document]) -> ExtractionError:
+    first, last = docs[0], docs[-1]
+    which = (
+        repr(first.id) if len(docs) == 1 else f"{len(docs)} documents, {first.id!r} to {last.id!r}"
+    )
+    return ExtractionError(
+        f"a worker process died while extracting {which} ({first.origin})",
+        doc_ids=tuple(d.id for d in docs),
+        hint="it may have run out of memory: try fewer --workers",
+    )
+
+
+def _graphs(result: list[DocumentGraph] | _Failure) -> list[DocumentGraph]:
     if isinstance(result, _Failure):
         where = f" ({result.origin})" if result.origin else ""
         raise ExtractionError(
             f"extracting document {result.doc_id!r} failed{where}: {result.error}",
-            doc_id=result.doc_id,
+            doc_ids=(result.doc_id,),
             details=result.details,
         )
     return result
