@@ -17,7 +17,7 @@ from kg.errors import InputError, KgError
 
 if TYPE_CHECKING:
     from kg.corpus import CorpusReader
-    from kg.pipeline import BuildSummary, Sink
+    from kg.pipeline import BuildSummary, Mapper, Sink
 
 app = typer.Typer(
     name="kg",
@@ -82,6 +82,12 @@ def build(
             "--full", help="Re-extract every document, even those unchanged in the store."
         ),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Extract in this many processes (default: all cores; 1 = serial).", min=1
+        ),
+    ] = None,
 ) -> None:
     """Build the graph from a corpus: into the embedded store, an RDF file, or both."""
     from kg.corpus import CorpusReader
@@ -102,7 +108,9 @@ def build(
             sinks.append(StoreSink(store))
         if out_file is not None:
             sinks.append(FileSink(out_file))
-        summary = _run_with_progress(run_build, reader, sinks, known)
+        from kg.parallel import mapper_for
+
+        summary = _run_with_progress(run_build, reader, sinks, known, mapper_for(workers))
     except KgError as exc:
         fail(exc)
     for rej in reader.report.rejected:
@@ -125,9 +133,10 @@ def _run_with_progress(
     reader: CorpusReader,
     sinks: list[Sink],
     known: dict[str, str] | None,
+    mapper: Mapper,
 ) -> BuildSummary:
     if not err.is_terminal:
-        return run_build(reader, sinks, known_hashes=known)
+        return run_build(reader, sinks, known_hashes=known, mapper=mapper)
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
@@ -141,7 +150,7 @@ def _run_with_progress(
                 task, description=f"{s.documents} documents, {rate:.0f}/s, {skipped} skipped"
             )
 
-        return run_build(reader, sinks, known_hashes=known, progress=update)
+        return run_build(reader, sinks, known_hashes=known, mapper=mapper, progress=update)
 
 
 @app.command()
@@ -339,6 +348,15 @@ def ontology() -> None:
         table.add_row(str(c).split("#")[-1], str(en), str(ar))
     out.print(table)
 
+
+def _register_extensions() -> None:
+    from kg import cli_linked, cli_scale
+
+    cli_linked.register(app)
+    cli_scale.register(app)
+
+
+_register_extensions()
 
 if __name__ == "__main__":
     app()

@@ -61,6 +61,8 @@ def select(
             ) from exc
         except SPARQLWrapperException as exc:
             raise EndpointError(f"{endpoint}: {_first_line(exc)}") from exc
+        except ValueError as exc:  # the body was not JSON (json.JSONDecodeError)
+            raise EndpointError(f"{endpoint}: malformed SPARQL JSON results ({exc})") from exc
         if isinstance(result, dict):
             return result
         raise EndpointError(f"{endpoint} returned something that is not SPARQL JSON results")

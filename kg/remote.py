@@ -40,6 +40,14 @@ _LANGUAGE = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
 _BNODE = re.compile(r"^[A-Za-z0-9_]+$")
 
 
+class HttpError(EndpointError):
+    """The endpoint answered with an HTTP error status (``status``)."""
+
+    def __init__(self, message: str, status: int, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+
+
 def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -124,19 +132,19 @@ def _retry_after(response: requests.Response) -> float | None:
     return float(value) if value.strip().isdigit() else None
 
 
-def _refused(what: str, response: requests.Response) -> EndpointError:
+def _refused(what: str, response: requests.Response) -> HttpError:
     code = response.status_code
     if 300 <= code < 400:
         where = response.headers.get("Location", "elsewhere")
-        return EndpointError(f"{what}: redirected to {where}", hint="use that URL instead")
+        return HttpError(f"{what}: redirected to {where}", code, hint="use that URL instead")
     hint = {
         401: "the store wants credentials: give --user and --password",
         403: "these credentials may not write here: check --user and --password",
-        404: "check the URL (Oxigraph: /store for the graph store protocol, /update for updates)",
+        404: "check the URL (Oxigraph serves /query, /update and the graph store at /store)",
         405: "this URL does not take that method: check --method and the URL",
         415: "the store does not take N-Triples there: try --method update",
     }.get(code)
-    return EndpointError(f"{what}: {_status(response)}", hint=hint)
+    return HttpError(f"{what}: {_status(response)}", code, hint=hint)
 
 
 # -- terms ---------------------------------------------------------------------------------
@@ -291,6 +299,14 @@ def update_requests(
         yield request
 
 
+def check_push_options(endpoint: str, method: str, batch_size: int) -> None:
+    check_url(endpoint)
+    if method not in METHODS:
+        raise InputError(f"unknown push method {method!r}", hint="use gsp or update")
+    if batch_size < 1:
+        raise InputError("the batch size must be at least 1 triple")
+
+
 def push(
     store: GraphStore,
     endpoint: str,
@@ -309,11 +325,7 @@ def push(
     """Send every named graph of ``store`` to ``endpoint``: the graph store URL for ``gsp``
     (Oxigraph: ``…/store``), the update URL for ``update`` (Oxigraph: ``…/update``).
     Graphs whose IRI sorts at or before ``resume_after`` are skipped."""
-    check_url(endpoint)
-    if method not in METHODS:
-        raise InputError(f"unknown push method {method!r}", hint="use gsp or update")
-    if batch_size < 1:
-        raise InputError("the batch size must be at least 1 triple")
+    check_push_options(endpoint, method, batch_size)
     names = graph_names(store, into)
     summary = PushSummary(endpoint, total_graphs=len(names))
     todo = [n for n in names if resume_after is None or n > resume_after]

@@ -10,6 +10,7 @@ Queries see the union of all named graphs as the default graph, as on the embedd
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -96,6 +97,7 @@ class SparqlServer:
             return self
         if self.read_only and self.location is not None:
             _check_store(self.location)
+        _check_port_free(self.host, self.port)
         args = self.command()
         fd, log = tempfile.mkstemp(prefix="kg-oxigraph-", suffix=".log")
         self._log = Path(log)
@@ -103,18 +105,28 @@ class SparqlServer:
             self.process = subprocess.Popen(
                 args, stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT
             )
+        try:
+            self._wait_until_ready(wait)
+        except BaseException:  # a failure, or Ctrl-C while starting: leave no server behind
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_ready(self, wait: float) -> None:
+        assert self.process is not None
         deadline = time.monotonic() + wait
         with requests.Session() as session:
             while True:
                 if self.process.poll() is not None:
-                    reason = self._log_error()
-                    self.stop()
-                    raise StoreError(f"the SPARQL server on {self.url} could not start: {reason}")
+                    raise StoreError(
+                        f"the SPARQL server on {self.url} could not start: {self._log_error()}"
+                    )
                 if _answers(session, self.query_url):
-                    return self
+                    return
                 if time.monotonic() > deadline:
-                    self.stop()
-                    raise EndpointError(f"the SPARQL server on {self.url} did not answer in {wait:g} s")
+                    raise EndpointError(
+                        f"the SPARQL server on {self.url} did not answer in {wait:g} s"
+                    )
                 time.sleep(0.05)
 
     def wait(self) -> int:
@@ -158,6 +170,20 @@ def _answers(session: requests.Session, query_url: str) -> bool:
     except requests.RequestException:
         return False
     return response.status_code == 200
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse a port another server holds: it would answer the readiness probe for us."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise StoreError(
+                f"the SPARQL server could not start: {host}:{port} is not free ({exc.strerror})",
+                hint="choose another port with --port",
+            ) from exc
 
 
 def _check_store(location: Path) -> None:
