@@ -153,12 +153,13 @@ def serve(
     except KgError as exc:
         _fail(exc)
     try:
-        server.start()
+        # said before the server answers, so that a Ctrl-C as soon as it answers finds it said
         err.print(
             f"Serving {location} read-only at {server.query_url} (SPARQL 1.1 protocol); "
             "Ctrl-C stops it",
             markup=False,
         )
+        server.start()
         status = server.wait()
     except KeyboardInterrupt:
         status = 0
