@@ -169,7 +169,12 @@ def query(
         str | None, typer.Option(help="Query this remote SPARQL endpoint (via SPARQLWrapper).")
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="table, csv, tsv or json (SPARQL JSON results).")
+        str,
+        typer.Option(
+            "--format",
+            help="SELECT/ASK: table, csv, tsv or json (SPARQL JSON). "
+            "CONSTRUCT/DESCRIBE: turtle (the default for them), ntriples or jsonld.",
+        ),
     ] = "table",
     user: Annotated[str | None, typer.Option(help="User name for the endpoint.")] = None,
     password: Annotated[
@@ -182,29 +187,41 @@ def query(
 ) -> None:
     """Run a SPARQL 1.1 query and print the results."""
     from kg import query as q
+    from kg import results as answers
     from kg.store import DEFAULT_STORE, GraphStore
 
     try:
         if sum(x is not None for x in (graph, store_dir, endpoint)) > 1:
             raise InputError("use only one of --graph, --store and --endpoint")
-        if fmt not in q.RESULT_FORMATS:
+        if fmt not in answers.FORMATS:
             raise InputError(
-                f"unknown format {fmt!r}", hint="use one of " + ", ".join(q.RESULT_FORMATS)
+                f"unknown format {fmt!r}", hint="use one of " + ", ".join(answers.FORMATS)
             )
         text = q.resolve_query(sparql)
         bindings = _parse_bindings(bind or [])
         if endpoint:
-            results = q.run_endpoint(endpoint, text, bindings, user=user, password=password)
-        elif graph:
-            results = q.run_file(graph, text, bindings)
+            answer = answers.run(
+                text, endpoint=endpoint, bindings=bindings, user=user, password=password
+            )
         else:
-            store = GraphStore(store_dir or DEFAULT_STORE, read_only=True)
-            results = q.run_local(store, text, bindings)
+            if graph is not None:
+                if not graph.exists():
+                    raise InputError(f"no such graph file: {graph}")
+                store = GraphStore(None)
+                store.load_file(graph)
+                store.ensure_ontology()
+            else:
+                store = GraphStore(store_dir or DEFAULT_STORE, read_only=True)
+            answer = answers.run(text, store=store, bindings=bindings)
+        if not isinstance(answer, q.Results):  # a CONSTRUCT or DESCRIBE graph
+            sys.stdout.write(answers.render(answer, "turtle" if fmt == "table" else fmt))
+            return
+        results = answer
+        if fmt != "table":
+            sys.stdout.write(answers.render(results, fmt))
+            return
     except KgError as exc:
         fail(exc)
-    if fmt != "table":
-        sys.stdout.write(q.render(results, fmt))
-        return
     if results.boolean is not None:
         out.print("true" if results.boolean else "false")
         return

@@ -136,3 +136,18 @@ def test_queries_lists_every_canned_query():
     assert result.exit_code == 0
     for name in ("events-by-place", "fatalities-by-place", "documents-mentioning"):
         assert name in result.stdout
+
+
+def test_construct_and_describe_print_turtle_or_jsonld(tmp_path):
+    graph = tmp_path / "g.nq"
+    assert invoke("build", EXAMPLES, "--out", graph).exit_code == 0
+    construct = 'CONSTRUCT { ?p rdfs:label ?l } WHERE { ?p a aco:Settlement ; rdfs:label ?l FILTER(lang(?l) = "ar") }'
+    result = invoke("query", construct, "--graph", graph)
+    assert result.exit_code == 0
+    assert '"سراقب"@ar' in result.stdout and "@prefix rdfs:" in result.stdout
+    result = invoke("query", "DESCRIBE wd:Q1895761", "--graph", graph, "--format", "jsonld")
+    doc = json.loads(result.stdout)
+    assert doc["@context"]["aco"] == "https://w3id.org/ar-conflict-kg/ontology#"
+    result = invoke("query", construct, "--graph", graph, "--format", "csv")
+    assert result.exit_code == 2
+    one_line_error(result, "cannot be written as 'csv'")
