@@ -349,12 +349,15 @@ def list_queries() -> None:
 
 @app.command()
 def ontology() -> None:
-    """Print where the ontology and its SHACL shapes live, and its classes."""
+    """Print where the ontology and its JSON-LD context live, and its classes."""
     import rdflib
 
     path = ONTOLOGY_DIR / "conflict.ttl"
     out.print(f"ontology: {path}", markup=False)
-    out.print(f"shapes:   {ONTOLOGY_DIR / 'shapes.ttl'}", markup=False)
+    shapes = ONTOLOGY_DIR / "shapes.ttl"
+    if shapes.exists():
+        out.print(f"shapes:   {shapes}", markup=False)
+    out.print(f"context:  {ONTOLOGY_DIR / 'context.jsonld'}", markup=False)
     g = rdflib.Graph().parse(path)
     rows = g.query(
         """SELECT ?c ?en ?ar WHERE { ?c a owl:Class ; rdfs:label ?en , ?ar .
