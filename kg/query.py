@@ -91,9 +91,7 @@ def run_local(store: GraphStore, sparql: str, bindings: dict[str, str] | None = 
         variables = [v.value for v in answer.variables]
         rows = [[_term(sol[v]) for v in variables] for sol in answer]
         return Results(variables, rows)
-    raise QueryError(
-        "CONSTRUCT/DESCRIBE results are written with --format turtle (not yet supported here)"
-    )
+    raise QueryError("a CONSTRUCT or DESCRIBE query answers a graph: run it with kg.results.run")
 
 
 def run_file(path: Path, sparql: str, bindings: dict[str, str] | None = None) -> Results:

@@ -30,7 +30,6 @@ FORMATS = {
     ".trig": ox.RdfFormat.TRIG,
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
-QUAD_FORMATS = (".nq", ".trig", ".jsonld")
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:

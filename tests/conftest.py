@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import requests
 
 from kg.gazetteer import Gazetteer, default_gazetteer
 from kg.model import Document, Extraction
@@ -47,3 +48,19 @@ def dev_articles(limit: int | None = None) -> list[dict]:
             if limit and len(rows) >= limit:
                 break
     return rows
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real Oxigraph SPARQL server on a free loopback port, one per test module."""
+    from tests.sparql_servers import oxigraph  # it imports this module
+
+    with oxigraph(tmp_path_factory.mktemp("remote")) as s:
+        yield s
+
+
+@pytest.fixture
+def remote(server):
+    """The server, emptied before the test."""
+    requests.post(server.update_url, data={"update": "CLEAR ALL"}, timeout=10).raise_for_status()
+    return server

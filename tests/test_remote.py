@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,25 +14,12 @@ from kg.query import available_queries, resolve_query, run_endpoint, run_local
 from kg.rdf import ENTITIES_GRAPH, ONTOLOGY_GRAPH, doc_graph
 from kg.remote import iri_ref, push, sparql_term, update_requests
 from kg.store import GraphStore
-from tests.sparql_servers import build_examples, oxigraph, quads
+from tests.sparql_servers import build_examples, quads
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     return build_examples(tmp_path_factory.mktemp("built"))
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with oxigraph(tmp_path_factory.mktemp("remote")) as s:
-        yield s
-
-
-@pytest.fixture
-def remote(server):
-    """The server, emptied before the test."""
-    requests.post(server.update_url, data={"update": "CLEAR ALL"}, timeout=10).raise_for_status()
-    return server
 
 
 def local_quads(store: GraphStore) -> set[tuple[str, str, str, str]]:

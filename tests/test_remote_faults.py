@@ -13,7 +13,7 @@ import requests
 from kg.errors import EndpointError, QueryError
 from kg.remote import PushError, graph_names, graph_triples, push, update_requests
 from kg.results import construct_endpoint, select_endpoint
-from tests.sparql_servers import FaultServer, build_examples, closed_port, oxigraph, quads
+from tests.sparql_servers import FaultServer, build_examples, closed_port, quads
 
 FAST = {"retries": 1, "backoff": 0.01}
 
@@ -21,18 +21,6 @@ FAST = {"retries": 1, "backoff": 0.01}
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     return build_examples(tmp_path_factory.mktemp("built"))[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with oxigraph(tmp_path_factory.mktemp("remote")) as s:
-        yield s
-
-
-@pytest.fixture
-def remote(server):
-    requests.post(server.update_url, data={"update": "CLEAR ALL"}, timeout=10).raise_for_status()
-    return server
 
 
 @pytest.fixture(scope="module")
