@@ -51,7 +51,7 @@ class Candidate:
     name_key: tuple[str, ...]
 
 
-def _table(name: str) -> list[dict[str, str]]:
+def data_table(name: str) -> list[dict[str, str]]:
     text = resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
 
@@ -60,13 +60,13 @@ def _table(name: str) -> list[dict[str, str]]:
 def cues() -> dict[str, Cue]:
     return {
         normalise(r["cue_ar"]): Cue(r["role"], r["kind"], r["subkind"], r["mint"] == "yes")
-        for r in _table("cues.tsv")
+        for r in data_table("cues.tsv")
     }
 
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    return frozenset(normalise(r["word"]) for r in _table("stopwords.tsv"))
+    return frozenset(normalise(r["word"]) for r in data_table("stopwords.tsv"))
 
 
 @lru_cache(maxsize=262_144)

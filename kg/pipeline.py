@@ -21,6 +21,7 @@ from kg.gazetteer import Gazetteer, default_gazetteer
 from kg.linking import link
 from kg.mentions import find_candidates
 from kg.model import Document, Entity, Extraction
+from kg.phrases import extend_actor_phrases
 from kg.rdf import (
     ENTITIES_GRAPH,
     PREFIXES,
@@ -48,6 +49,7 @@ def extract(doc: Document, gazetteer: Gazetteer | None = None) -> Extraction:
     candidates = find_candidates(doc.text, analysis, gaz)
     mentions, entities = link(doc.text, analysis, candidates, gaz)
     mentions, entities = add_references(doc.text, analysis, mentions, entities, gaz)
+    mentions, entities = extend_actor_phrases(doc.text, analysis, mentions, entities)
     events = extract_events(doc, analysis, mentions)
     return Extraction(doc, analysis, mentions, entities, events)
 
