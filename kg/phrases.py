@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 
 from kg.arabic import display_form, normalise, strip_diacritics_map
 from kg.coref import titles
@@ -71,7 +70,9 @@ def _not_modifiers() -> frozenset[str]:
     ("حكومة ولاية …")."""
     from kg.mentions import cues
 
-    return frozenset(normalise(r["word"]) for r in data_table("not_modifiers.tsv")) | frozenset(cues())
+    return frozenset(normalise(r["word"]) for r in data_table("not_modifiers.tsv")) | frozenset(
+        cues()
+    )
 
 
 def is_definite(norm: str) -> bool:
