@@ -147,7 +147,7 @@ def _add_nisba(gaz: Gazetteer) -> None:
             names = []
             for adj in row["adjectives_ar"].split("|"):
                 for head in (h["head_ar"] for h in heads if h["kind"] == kind):
-                    article = "ال" if head.startswith("ال") else ""
+                    article = "ال" if head.split()[-1].startswith("ال") else ""
                     names += [f"{head} {article}{adj}", f"{head} {article}{adj}ة"]
             if not override:  # an item that already carries one of these names stands for them
                 known = (e for n in names for e in gaz.lookup(name_key(n), cued=False))
@@ -165,6 +165,22 @@ def _add_nisba(gaz: Gazetteer) -> None:
             )
             gaz.add(Entry(entity, kind, True, "nisba"), names)
             gaz.national[(qid, kind)] = entity.key
+        _add_nationality(gaz, row)
+
+
+def _add_nationality(gaz: Gazetteer, row: dict[str, str]) -> None:
+    """A country's people as a group of civilians: "الفلسطينيين", "سوريين", "اليمنيون"."""
+    adjectives = row["adjectives_ar"].split("|")
+    names = [f"{art}{adj}{end}" for adj in adjectives for art in ("ال", "") for end in ("ين", "ون")]
+    slug = row["country_en"].lower().replace(" ", "-")
+    entity = Entity(
+        key=f"local:civilians/nationality-{slug}",
+        kind="civilians",
+        label_ar=f"ال{adjectives[0]}ون",
+        label_en=f"people of {row['country_en']}",
+        country_qid=row["country_qid"],
+    )
+    gaz.add(Entry(entity, "civilians", True, "nisba"), names)
 
 
 def load_gazetteer(snapshot: Path | None = None) -> Gazetteer:

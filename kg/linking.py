@@ -127,7 +127,9 @@ def link(
     mentions: list[Mention] = []
     entities: dict[str, Entity] = {}
     for cand in candidates:
-        facility = cand.cue is not None and cand.cue.role == "facility_head"
+        facility = cand.headed and (
+            cand.cue is None or cand.cue.role == "facility_head" or not cand.entries
+        )
         if cand.cue is not None and cand.cue.role == "place_head" and cand.entries:
             fitting = tuple(e for e in cand.entries if _fits(cand.cue.kind, e, countries))
             if fitting != cand.entries:  # a head word rules out entries of another kind

@@ -30,14 +30,19 @@ QUOTES_OPEN = frozenset("«\"“'")
 QUOTES_CLOSE = frozenset("»\"”'")
 MAX_UNKNOWN_TOKENS = 3
 DUAL_HEADS = frozenset({"محافظتي", "مدينتي", "بلدتي", "قريتي"})
+RIF = normalise("ريف")
+ORG_KINDS = frozenset({"armed_group", "organisation", "media", "state_force", "government"})
 
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    role: str  # place_head, facility_head
+    role: str  # place_head, facility_head, org_head
     kind: str
-    subkind: str
+    subkind: str  # org_head: name (in the span), descriptor (not), bare-name (unquoted names)
     mint: bool  # may a name nobody knows follow it? (not after plurals: "أحياء تمكنت")
+
+
+Known = tuple[int, int, tuple[str, ...], list[Entry]]  # a gazetteer match, see _match_known
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +54,15 @@ class Candidate:
     entries: tuple[Entry, ...]  # empty: an unknown name
     cue: Cue | None  # the head before it, if any
     name_key: tuple[str, ...]
+
+    @property
+    def headed(self) -> bool:
+        """Is the head word part of the mention ("مطار الحديدة", "حركة حماس")?"""
+        return self.cue is not None and _head_in_name(self.cue)
+
+
+def _head_in_name(cue: Cue) -> bool:
+    return cue.role == "facility_head" or (cue.role == "org_head" and cue.subkind != "descriptor")
 
 
 def data_table(name: str) -> list[dict[str, str]]:
@@ -115,9 +129,9 @@ def _cue_before(tokens: tuple[Token, ...], i: int) -> tuple[Cue, int] | None:
 
 def _match_known(
     tokens: tuple[Token, ...], i: int, gaz: Gazetteer, cue: Cue | None
-) -> tuple[int, int, tuple[str, ...], list[Entry]] | None:
+) -> Known | None:
     """Longest gazetteer name starting at token ``i``: (prefix letters, end token, key, entries)."""
-    best: tuple[int, int, tuple[str, ...], list[Entry]] | None = None
+    best: Known | None = None
     for stem, plen in clitic_variants(tokens[i].norm):
         longest = gaz.max_len.get(stem)
         if not longest:
@@ -134,6 +148,27 @@ def _match_known(
                     best = (plen, end, key, entries)
                 break
     return best
+
+
+def _after_org_head(known: Known, cue: Cue) -> Known:
+    """A known name after an organisation head: an organisation ("حركة حماس"), a new name
+    where the head takes one ("قناة المنار", not a place), or the place it was
+    ("جبهة حيفان": a front line)."""
+    if cue.subkind == "descriptor":
+        return known
+    actors = [e for e in known[3] if e.entity.kind in ORG_KINDS]
+    if actors or cue.subkind == "bare-name":
+        return (known[0], known[1], known[2], actors)  # no actors: a new name
+    return known
+
+
+def _starts_with_head(key: tuple[str, ...], gaz: Gazetteer) -> bool:
+    """Does a gazetteer name start with a place head that is not part of a mention?"""
+    cue = cues().get(key[0]) if len(key) > 1 else None
+    if cue is None or cue.role != "place_head" or key[0] == RIF:
+        return False  # "ريف دمشق" is the governorate's own name
+    rest = {e.entity.key for e in gaz.lookup(key[1:], cued=True)}
+    return any(e.entity.key in rest for e in gaz.lookup(key, cued=True))
 
 
 def _unknown_name(tokens: tuple[Token, ...], i: int, text: str) -> int | None:
@@ -186,10 +221,18 @@ def find_candidates(text: str, analysis: Analysis, gaz: Gazetteer) -> list[Candi
         known = _match_known(tokens, i, gaz, cue) if tok.is_word else None
         if known is not None and len(known[2]) == 1 and known[2][0] in stopwords():
             known = None  # "مدينة منكوبة": an adjective after the head, not a village of that name
+        if known is not None and _starts_with_head(known[2], gaz):
+            i += 1  # "محافظة اللاذقية": the head is a cue, the name follows it
+            continue
+        if known is not None and cue is not None and cue.role == "org_head":
+            known = _after_org_head(known, cue)
+            if known[3] and known[3][0].entity.kind not in ORG_KINDS:
+                found_cue = cue = None  # "جبهة حيفان": a front line, not a group
+                known = _match_known(tokens, i, gaz, None)
         if known is not None:
             plen, end, key, entries = known
             start, first = tok.start + _letters_to_chars(text, tok, plen), i
-            if found_cue and found_cue[0].role == "facility_head":  # the head is in the name
+            if found_cue and _head_in_name(found_cue[0]):  # "مطار الحديدة", "حركة حماس"
                 head = tokens[i - 1]
                 start, first = head.start + _letters_to_chars(text, head, found_cue[1]), i - 1
             out.append(Candidate(start, tokens[end - 1].end, first, end, tuple(entries), cue, key))

@@ -302,6 +302,8 @@ class _Phrases:
         nxt = self.next_mention(end)
         if nxt is not None and end == i + 1 and not definite and self.joins(head, nxt):
             return self.with_adjectives(self.merge(seed, nxt))
+        if nxt is not None and nxt.entity_key.startswith(NATIONALITY) and definite:
+            return self.with_adjectives(self.merge(seed, nxt))  # "الجنود الإيرانيين"
         adj_end = self.adjectives(end, definite)
         if adj_end == end and end == i + 1:
             return None
