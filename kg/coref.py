@@ -27,6 +27,9 @@ MAX_SKIP = 5  # complements between a title and the name: "وزير الخارج
 KUNYA = {"ابو", "ابي", "ام", "بن", "ابن"}
 KUNYA_WORDS = frozenset({"ابو", "ابي", "ام"})
 # anaphors that, with no antecedent, mean the army or government of the document's country
+COMMAS = frozenset("،,")
+SPOKESMAN_OF = frozenset(normalise(w) for w in ("باسم", "باسمه", "باسمها", "باسمهم"))
+RANK_QUALIFIERS = frozenset({normalise("الركن")})  # "العقيد الركن تركي المالكي"
 NATIONAL = {normalise(w) for w in ("الجيش", "القوات", "الحكومة", "النظام", "السلطات", "الشرطة")}
 
 
@@ -98,12 +101,31 @@ def _stem_in(norm: str, words: Collection[str]) -> tuple[str, int] | None:
     return None
 
 
+def _starts_next_phrase(norm: str) -> bool:
+    """Does a proclitic start a new phrase at this word ("والذي", "للقيام", "وماكرون")? A
+    name may itself start with ب، ل or ف ("بوتن", "لافروف", "فهمي")."""
+    if norm[0] == "و":
+        return norm[1:] not in KUNYA
+    if norm[0] == "ل":  # names rarely start with lam: "للقيام", "لصحافيين"
+        return norm not in first_names()
+    if norm[0] in "فب":
+        rest = norm[1:]
+        return rest.startswith("ال") or rest in _not_names() or rest in KUNYA
+    return False
+
+
+def _present_verb(norm: str) -> bool:
+    return norm[0] in "يت" and len(norm) >= 4 and norm not in first_names()
+
+
 def _is_nisba(norm: str) -> bool:
     return norm.startswith("ال") and (norm.endswith("ي") or norm.endswith("يه"))
 
 
 def _is_complement(norm: str, complements: bool) -> bool:
     """A word between a title and the name: "الخارجية", "للحلف", "الروسي"."""
+    if norm in stopwords():
+        return False  # "الذي"
     if _is_nisba(norm):
         return True
     return complements and norm.startswith(("ال", "لل", "بال"))
@@ -114,15 +136,22 @@ def _name_after_title(
 ) -> tuple[int, int] | None:
     """Token range of a personal name after the title ``title`` at token ``i``."""
     complements = title in complement_titles()
-    j, skipped = i + 1, 0
+    j, skipped, appositive = i + 1, 0, False
     while j < len(tokens) and skipped <= (MAX_SKIP if complements else 1):
         tok = tokens[j]
         if not tok.is_word:
+            if tok.norm in COMMAS and skipped and complements and j + 1 < len(tokens):
+                j, appositive = j + 1, True  # "المتحدث الرسمي باسم التحالف، تركي المالكي"
+                break
             return None
         if covered[j]:
             if kinds[j] == "person" or not complements:
                 return None  # the name is already known
-        elif not (tok.norm == "باسم" or _is_complement(tok.norm, complements)):
+        elif tok.norm in SPOKESMAN_OF:
+            if tok.norm != "باسم":  # "باسمه": the complement ends here
+                j += 1
+                break
+        elif not (_is_complement(tok.norm, complements) or tok.norm in RANK_QUALIFIERS):
             break
         j, skipped = j + 1, skipped + 1
     else:
@@ -134,18 +163,51 @@ def _name_after_title(
         norm = tok.norm
         if not tok.is_word or covered[j] or norm in bad or norm.isdigit() or len(norm) < 2:
             break
-        if j > start and norm[0] in "وفلب" and norm[1:] not in KUNYA:
+        if j > start and _starts_next_phrase(norm):
             break  # a conjunction or preposition starts the next phrase ("للقيام", "والذي")
         if j == start and (
             norm.startswith(("ال", "وال", "فال", "بال", "لل")) or _stem_in(norm, titles())
         ):
             break
-        if j > start and text_gap(tokens, j):
+        if j > start and (text_gap(tokens, j) or _present_verb(norm)):
+            break  # "غادي إيزنكوت يكشف"
+        j += 1
+    if j - start < 2:
+        return None
+    if appositive and j < len(tokens) and tokens[j].is_word:
+        return None  # after a comma the name stands alone: "باسم التحالف، تركي المالكي."
+    return start, j
+
+
+def _name_before_title(
+    tokens: Sequence[Token], i: int, covered: list[bool]
+) -> tuple[int, int] | None:
+    """Token range of a name of 2-3 words at token ``i``, after a reporting verb and before a
+    role that takes a complement ("أكد فهمي العامري رئيس دائرة …")."""
+    from kg.events import REPORTING
+
+    before = tokens[i - 1]
+    if not before.is_word or not {s for s, _ in clitic_variants(before.norm)} & REPORTING:
+        return None
+    bad = _not_names()
+    j = i
+    while j < len(tokens) and j - i < MAX_NAME_TOKENS:
+        tok = tokens[j]
+        norm = tok.norm
+        if not tok.is_word or covered[j] or norm in bad or norm.isdigit() or len(norm) < 2:
+            break
+        if j == i and _starts_next_phrase(norm):
+            break
+        if norm.startswith("ال") and j - i != 1:
+            break  # an article-bearing family name comes second: "فهمي العامري"
+        if j > i and (_starts_next_phrase(norm) or text_gap(tokens, j)):
             break
         j += 1
-    if j - start >= 2:
-        return start, j
-    return None
+    if j - i < 2 or j >= len(tokens):
+        return None
+    after = j + 1 if tokens[j].norm in COMMAS and j + 1 < len(tokens) else j
+    role = _stem_in(tokens[after].norm, complement_titles()) if tokens[after].is_word else None
+    return (i, j) if role is not None else None
 
 
 def _name_from(tokens: Sequence[Token], i: int, covered: list[bool]) -> tuple[int, int] | None:
@@ -157,9 +219,9 @@ def _name_from(tokens: Sequence[Token], i: int, covered: list[bool]) -> tuple[in
         norm = tok.norm
         if not tok.is_word or covered[j] or norm in bad or norm.isdigit() or len(norm) < 2:
             break
-        if norm[0] in "وفلب" and norm[1:] not in KUNYA and not _stem_in(norm, first_names()):
+        if _starts_next_phrase(norm) and not _stem_in(norm, first_names()):
             break
-        if norm[0] in "يت" and len(norm) >= 4 and norm not in first_names():
+        if _present_verb(norm):
             break  # a present-tense verb: "غادي إيزنكوت يكشف"
         if norm.startswith("ال") and j - i >= 2:
             break  # an article-bearing family name comes second: "تركي المالكي"
@@ -224,18 +286,26 @@ def add_references(
         for t in range(m.first_token, m.end_token):
             kinds[t] = m.kind
     people: dict[tuple[str, ...], Entity] = {}
+
+    def add_person(span: tuple[int, int], confidence: float) -> None:
+        key_tokens = tuple(tokens[k].norm for k in range(*span))
+        entity = Entity(local_key("person", key_tokens), "person",
+                        display_form(text[tokens[span[0]].start : tokens[span[1] - 1].end]))  # fmt: skip
+        people[key_tokens] = entity
+        add(span[0], span[1], 0, entity, "title", confidence)
+
     for i, tok in enumerate(tokens):
         title = _stem_in(tok.norm, titles()) if tok.is_word and not covered[i] else None
         if title is None:
             continue
         span = _name_after_title(tokens, i, title[0], covered, kinds)
-        if span is None:
-            continue
-        key_tokens = tuple(tokens[k].norm for k in range(*span))
-        entity = Entity(local_key("person", key_tokens), "person",
-                        display_form(text[tokens[span[0]].start : tokens[span[1] - 1].end]))  # fmt: skip
-        people[key_tokens] = entity
-        add(span[0], span[1], 0, entity, "title", 0.7)
+        if span is not None:
+            add_person(span, 0.7)
+    # 1a. people named before their role: "وقال فرحان حق، المتحدث باسم الأمم المتحدة"
+    for i in range(1, len(tokens)):
+        span = _name_before_title(tokens, i, covered)
+        if span is not None:
+            add_person(span, 0.6)
     # 1b. people named without a title, from a given name: "جيمس ماتيس", "ميشيل تامر"
     given = first_names()
     for i, tok in enumerate(tokens):

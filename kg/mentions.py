@@ -121,9 +121,12 @@ def _cue_before(tokens: tuple[Token, ...], i: int) -> tuple[Cue, int] | None:
     if i == 0 or not tokens[i - 1].is_word:
         return None
     table = cues()
-    for stem, plen in clitic_variants(tokens[i - 1].norm):
+    norm = tokens[i - 1].norm
+    for stem, plen in clitic_variants(norm):
         if stem in table:
             return table[stem], plen
+    if norm[:1] in "وفبل" and norm[1:] in table:  # short heads: "وحي الكلاسة"
+        return table[norm[1:]], 1
     return None
 
 
