@@ -88,9 +88,17 @@ def build(
             help="Extract in this many processes (default: all cores; 1 = serial).", min=1
         ),
     ] = None,
+    ner: Annotated[
+        str,
+        typer.Option(
+            help="Recogniser: rules (default), or camel to add camel-tools' pretrained NER "
+            "model (installed with `camel_data -i ner-arabert`; runs in this process)."
+        ),
+    ] = "rules",
 ) -> None:
     """Build the graph from a corpus: into the embedded store, an RDF file, or both."""
     from kg.corpus import CorpusReader
+    from kg.parallel import mapper_for
     from kg.pipeline import FileSink, StoreSink
     from kg.pipeline import build as run_build
     from kg.store import DEFAULT_STORE, GraphStore, rdf_format
@@ -98,6 +106,7 @@ def build(
     try:
         if out_file is not None:
             rdf_format(out_file)
+        mapper = mapper_for(workers) if ner == "rules" else _ner_mapper(ner)
         reader = CorpusReader(corpus, policy=on_error)
         sinks: list[Sink] = []
         known = None
@@ -108,9 +117,7 @@ def build(
             sinks.append(StoreSink(store))
         if out_file is not None:
             sinks.append(FileSink(out_file))
-        from kg.parallel import mapper_for
-
-        summary = _run_with_progress(run_build, reader, sinks, known, mapper_for(workers))
+        summary = _run_with_progress(run_build, reader, sinks, known, mapper)
     except KgError as exc:
         fail(exc)
     for rej in reader.report.rejected:
@@ -126,6 +133,18 @@ def build(
     if summary.read == 0 and summary.unchanged == 0:
         err.print("Error: no document could be read", markup=False)
         raise typer.Exit(2)
+
+
+def _ner_mapper(name: str) -> Mapper:
+    """Serial extraction with a statistical recogniser (``kg.ner``) beside the rules."""
+    from functools import partial
+
+    from kg.ner import load_camel_ner
+    from kg.pipeline import serial_graphs
+
+    if name != "camel":
+        raise InputError(f"unknown recogniser {name!r}", hint="use --ner rules or --ner camel")
+    return partial(serial_graphs, ner=load_camel_ner())
 
 
 def _run_with_progress(

@@ -159,7 +159,7 @@ def _add_nisba(gaz: Gazetteer) -> None:
             entity = Entity(
                 key=f"local:{kind}/{country_en.lower().replace(' ', '-')}-{what.replace(' ', '-')}",
                 kind=kind,
-                label_ar=names[0] if kind == "government" else names[2],
+                label_ar=f"{'الحكومة' if kind == 'government' else 'القوات'} ال{row['adjectives_ar'].split('|')[0]}ة",
                 label_en=f"{country_en} {what}",
                 country_qid=qid,
             )

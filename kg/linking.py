@@ -138,6 +138,7 @@ def link(
         if cand.entries and not facility:
             entry, confidence = _choose(cand, countries, places)
             entity, method = entry.entity, "gazetteer" if cand.cue is None else "cue+gazetteer"
+            method = "model+gazetteer" if cand.source == "model" else method
         else:
             kind = cand.cue.kind if cand.cue else "settlement"
             label = display_form(text[cand.start : cand.end])
@@ -158,7 +159,7 @@ def link(
                     parent_key=parent,
                 )
                 confidence = 0.5
-            method = "cue"
+            method = "model" if cand.source == "model" else "cue"
         entities.setdefault(entity.key, entity)
         mentions.append(
             Mention(

@@ -54,6 +54,7 @@ class Candidate:
     entries: tuple[Entry, ...]  # empty: an unknown name
     cue: Cue | None  # the head before it, if any
     name_key: tuple[str, ...]
+    source: str = "rules"  # or "model": a span of the statistical recogniser (kg.ner)
 
     @property
     def headed(self) -> bool:

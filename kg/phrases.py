@@ -41,7 +41,7 @@ MAX_ADJECTIVES = 4
 @dataclass(frozen=True, slots=True)
 class Head:
     kind: str
-    complements: frozenset[str]  # nouns that may follow it inside the phrase ("سلاح الجو")
+    complements: tuple[tuple[str, ...], ...]  # nouns inside the phrase ("سلاح الجو")
     complement_required: bool  # "وسائل" is an actor only as "وسائل الإعلام"
     joins_name: bool  # False for members ("مقاتلي جيش الإسلام": the name is the mention)
 
@@ -51,7 +51,7 @@ def heads() -> dict[str, Head]:
     return {
         normalise(r["head_ar"]): Head(
             r["kind"],
-            frozenset(normalise(c) for c in r["complements"].split("|") if c),
+            tuple(tuple(normalise(c).split()) for c in r["complements"].split("|") if c),
             r["complement_required"] == "yes",
             r["joins_name"] == "yes",
         )
@@ -76,7 +76,7 @@ def _not_modifiers() -> frozenset[str]:
 
 
 def is_definite(norm: str) -> bool:
-    return norm.startswith("ال") and len(norm) > 4
+    return norm.startswith("ال") and len(norm) >= 4
 
 
 def is_adjective(norm: str, definite: bool) -> bool:
@@ -280,6 +280,22 @@ class _Phrases:
         entity = Entity(local_key(kind, key_tokens), kind, label)
         return self.entities.setdefault(entity.key, entity)
 
+    def complement(self, j: int, head: Head) -> int:
+        """How many tokens from ``j`` on are the longest of the head's complements."""
+        tokens = self.tokens
+        best = 0
+        for words in head.complements:
+            n = len(words)
+            if (
+                n > best
+                and j + n <= len(tokens)
+                and all(
+                    self.adjacent(j + k) and tokens[j + k].norm == w for k, w in enumerate(words)
+                )
+            ):
+                best = n
+        return best
+
     def head_phrase(self, i: int) -> Mention | None:
         """A new mention for a head word at token ``i`` with adjectives or a genitive."""
         tokens = self.tokens
@@ -291,10 +307,8 @@ class _Phrases:
         start = tok.start + (
             strip_diacritics_map(self.text[tok.start : tok.end], plen) if plen else 0
         )
-        end = i + 1
-        if end < len(tokens) and self.adjacent(end) and tokens[end].norm in head.complements:
-            end += 1  # "سلاح الجو", "وسائل الإعلام", "قوات الدفاع"
-        elif head.complement_required:
+        end = i + 1 + self.complement(i + 1, head)  # "سلاح الجو", "قوات حرس الحدود"
+        if end == i + 1 and head.complement_required:
             return None
         definite = is_definite(_strip_clitic(tokens[end - 1].norm))
         seed = Mention(start, tokens[end - 1].end, "", head.kind, self.sentence_of[i], i, end,

@@ -21,6 +21,7 @@ from kg.gazetteer import Gazetteer, default_gazetteer
 from kg.linking import link
 from kg.mentions import find_candidates
 from kg.model import Document, Entity, Extraction
+from kg.ner import Recogniser, merge_candidates, model_candidates
 from kg.phrases import extend_actor_phrases
 from kg.rdf import (
     ENTITIES_GRAPH,
@@ -42,11 +43,16 @@ BATCH = 256
 BATCH_BYTES = 16 * 1024 * 1024
 
 
-def extract(doc: Document, gazetteer: Gazetteer | None = None) -> Extraction:
-    """Everything the pipeline finds in one document."""
+def extract(
+    doc: Document, gazetteer: Gazetteer | None = None, ner: Recogniser | None = None
+) -> Extraction:
+    """Everything the pipeline finds in one document (``ner``: a statistical recogniser whose
+    spans join the rule-based candidates, see ``kg.ner``)."""
     gaz = gazetteer or default_gazetteer()
     analysis = analyse(doc.text)
     candidates = find_candidates(doc.text, analysis, gaz)
+    if ner is not None:
+        candidates = merge_candidates(candidates, model_candidates(doc.text, analysis, gaz, ner))
     mentions, entities = link(doc.text, analysis, candidates, gaz)
     mentions, entities = add_references(doc.text, analysis, mentions, entities, gaz)
     mentions, entities = extend_actor_phrases(doc.text, analysis, mentions, entities)
@@ -67,9 +73,11 @@ class DocumentGraph:
     events: int
 
 
-def document_graph(doc: Document, gazetteer: Gazetteer | None = None) -> DocumentGraph:
+def document_graph(
+    doc: Document, gazetteer: Gazetteer | None = None, ner: Recogniser | None = None
+) -> DocumentGraph:
     """Extract one document and turn it into triples: the unit of parallel work."""
-    ex = extract(doc, gazetteer)
+    ex = extract(doc, gazetteer, ner)
     return DocumentGraph(
         doc.id,
         doc_graph(doc.id),
@@ -218,10 +226,12 @@ def convert_nquads(source: Path, target: Path, suffix: str) -> None:
 Mapper = Callable[[Iterable[Document]], Iterable[DocumentGraph]]
 
 
-def serial_graphs(docs: Iterable[Document]) -> Iterator[DocumentGraph]:
+def serial_graphs(
+    docs: Iterable[Document], ner: Recogniser | None = None
+) -> Iterator[DocumentGraph]:
     gaz = default_gazetteer()
     for doc in docs:
-        yield document_graph(doc, gaz)
+        yield document_graph(doc, gaz, ner)
 
 
 def build(
