@@ -200,6 +200,8 @@ class _Phrases:
                     continue
                 break
             norm = tok.norm
+            if _head_at(tok) is not None and not (definite and is_adjective(norm, True)):
+                break  # another phrase starts: "قناص حوثي جنديا حكوميا"
             if count and norm.startswith("و") and is_adjective(norm[1:], definite):
                 norm = norm[1:]  # coordinated: "القوات السورية والروسية"
             if not is_adjective(norm, definite):
