@@ -297,3 +297,95 @@ def test_overlapping_candidates_resolve_the_same_way_every_time(run):
     assert all(keys(run(text)) == first for _ in range(3))
     spans = [(m.start, m.end) for m in run(text).mentions]
     assert spans == sorted(spans) and all(a[1] <= b[0] for a, b in pairwise(spans))
+
+
+# --- bad input: other scripts, control characters, digits, empty and very long documents ---
+
+NOISE = (
+    "ابتثجحخدذرزسشصضطظعغفقكلمنهويةىءأإآؤئ" "ًٌٍَُِّْ" "ـ" "٠١٢٣٤٥٦٧٨٩۱۲" "abcXYZ éж中🙂"
+    "«»\"'،.؟!()#_-:" " \n\t\r" "\x00\x01\x07\x1b\x7f\u200f\u200e\ufeff\u2028\u0085"
+)  # fmt: skip
+WORDS = ["حلب", "وبحلب", "للمرصد", "القوات الروسية", "«جيش الإسلام»", "مدينة", "إدلب", "حي",
+         "الميليشيات", "الإيرانية", "قتل ١٤ مدنياً", "Reuters said", "العقيد", "تركي المالكي"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(WORDS), st.text(NOISE, max_size=12)), max_size=20))
+def test_any_text_gives_mentions_whose_anchor_is_the_slice_in_the_graph(run, parts):
+    import rdflib
+
+    from kg.rdf import NIF, document_triples, nquads
+
+    text = " ".join(parts)
+    ex = run(text)
+    for m in ex.mentions:
+        assert 0 <= m.start < m.end <= len(text) and m.entity_key in ex.entities
+    dataset = rdflib.Dataset(default_union=True)
+    dataset.parse(data=nquads("urn:g", document_triples(ex)), format="nquads")
+    anchors = 0
+    for phrase, anchor in dataset.subject_objects(rdflib.URIRef(NIF + "anchorOf")):
+        begin = int(dataset.value(phrase, rdflib.URIRef(NIF + "beginIndex")))
+        end = int(dataset.value(phrase, rdflib.URIRef(NIF + "endIndex")))
+        assert text[begin:end] == str(anchor)
+        anchors += 1
+    assert anchors >= len(ex.mentions)
+
+
+def test_empty_foreign_and_digit_only_documents_go_through(run):
+    for text in ("", "   \n\t ", "\x00\x07", "Reuters reported heavy fighting near Aleppo.",
+                 "Les forces russes ont bombardé Idleb.", "١٢٣ ٤٥٦ 789", "🙂🙂"):  # fmt: skip
+        ex = run(text)  # Latin names only where the gazetteer has them ("Reuters")
+        assert all(m.method == "gazetteer" for m in ex.mentions if text[m.start : m.end].isascii())
+    ex = run("قتل ١٤ مدنياً في حلب. The agency said 14 were killed in Aleppo.")
+    assert surface(ex) == ["مدنياً", "حلب"]
+    assert [t.norm for t in ex.analysis.tokens][1] == "14"  # Arabic-Indic digits read as numbers
+
+
+def test_a_one_megabyte_document_keeps_every_offset(gaz):
+    from kg.arabic import analyse
+    from kg.coref import add_references
+    from kg.linking import link
+    from kg.mentions import find_candidates
+    from kg.phrases import extend_actor_phrases
+
+    paragraph = (
+        "قصفت الطائرات الروسية بلدة كفرنبل بريف إدلب، وقال مدير المرصد رامي عبدالرحمن إن "
+        "الميليشيات الإيرانية وقوات النظام تقدمت نحو حي الكلاسة في مدينة حلب.\n"
+    )
+    repeats = 1_000_000 // len(paragraph) + 1
+    text = paragraph * repeats
+    analysis = analyse(text)
+    mentions, entities = link(text, analysis, find_candidates(text, analysis, gaz), gaz)
+    mentions, entities = add_references(text, analysis, mentions, entities, gaz)
+    mentions, _ = extend_actor_phrases(text, analysis, mentions, entities)
+    width = len(paragraph)
+    second = [(m.start - width, m.end - width) for m in mentions if width <= m.start < 2 * width]
+    last = [(m.start - (repeats - 1) * width, m.end - (repeats - 1) * width)
+            for m in mentions if m.start >= (repeats - 1) * width]  # fmt: skip
+    assert len(second) >= 8 and last == second
+    assert len(mentions) >= len(second) * (repeats - 1)
+
+
+def test_a_corrupted_gazetteer_snapshot_is_a_clear_data_error(tmp_path):
+    import gzip
+
+    import pytest
+
+    from kg.errors import DataError
+    from kg.gazetteer import SNAPSHOT_COLUMNS, load_gazetteer
+
+    header = "\t".join(SNAPSHOT_COLUMNS) + "\n"
+    cases = {
+        "truncated.tsv.gz": gzip.compress((header + "Q1\tQ1\tcountry\n").encode())[:-9],
+        "binary.tsv": b"\xff\xfe\x00garbage",
+        "header.tsv": b"key\tname\n",
+        "columns.tsv": (header + "Q1\tQ1\tcountry\n").encode(),
+        "number.tsv": (header + "Q1\tQ1\tcountry\tcountry\tس\t\tس\t\t\tX\t\t\t\t1\tx\n").encode(),
+    }
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(DataError) as caught:
+            load_gazetteer(path)
+        message = caught.value.message
+        assert str(path) in message and "\n" not in message, message
