@@ -94,11 +94,42 @@ def _not_names() -> frozenset[str]:
     return stopwords() | trigger_first_words() | REPORTING | titles() | frozenset(cues()) | heads
 
 
+@lru_cache(maxsize=65_536)
+def _reporting(norm: str) -> bool:
+    """Is this word a reporting verb ("وقال", "وأكد"), with any proclitics?"""
+    from kg.events import REPORTING
+
+    return any(stem in REPORTING for stem, _ in clitic_variants(norm))
+
+
 def _stem_in(norm: str, words: Collection[str]) -> tuple[str, int] | None:
+    """The reading of ``norm`` without proclitics that is one of ``words``, and its clitic
+    letters. Cached for the fixed word sets it is called with on every token."""
+    if isinstance(words, frozenset):
+        return _stem_in_set(norm, words)
     for stem, plen in clitic_variants(norm):
         if stem in words:
             return stem, plen
     return None
+
+
+@lru_cache(maxsize=262_144)
+def _stem_in_set(norm: str, words: frozenset[str]) -> tuple[str, int] | None:
+    for stem, plen in clitic_variants(norm):
+        if stem in words:
+            return stem, plen
+    return None
+
+
+@lru_cache(maxsize=1)
+def _anaphor_words() -> frozenset[str]:
+    return frozenset(anaphors())
+
+
+@lru_cache(maxsize=1)
+def _anaphor_pair_heads() -> frozenset[str]:
+    """First words of two-word anaphors ("قوات التحالف")."""
+    return frozenset(w.split()[0] for w in _anaphor_words() if " " in w)
 
 
 def _starts_next_phrase(norm: str) -> bool:
@@ -184,10 +215,8 @@ def _name_before_title(
 ) -> tuple[int, int] | None:
     """Token range of a name of 2-3 words at token ``i``, after a reporting verb and before a
     role that takes a complement ("أكد فهمي العامري رئيس دائرة …")."""
-    from kg.events import REPORTING
-
     before = tokens[i - 1]
-    if not before.is_word or not {s for s, _ in clitic_variants(before.norm)} & REPORTING:
+    if covered[i] or not before.is_word or not _reporting(before.norm):
         return None
     bad = _not_names()
     j = i
@@ -303,6 +332,8 @@ def add_references(
             add_person(span, 0.7)
     # 1a. people named before their role: "وقال فرحان حق، المتحدث باسم الأمم المتحدة"
     for i in range(1, len(tokens)):
+        if covered[i] or not _reporting(tokens[i - 1].norm):
+            continue
         span = _name_before_title(tokens, i, covered)
         if span is not None:
             add_person(span, 0.6)
@@ -372,16 +403,16 @@ def add_references(
             if covered[i]:
                 break
     # 3. anaphoric nouns
-    table = anaphors()
+    table, words, pair_heads = anaphors(), _anaphor_words(), _anaphor_pair_heads()
     country = _main_country(mentions, entities)
     ordered = sorted(mentions + added, key=lambda m: m.start)
     for i, tok in enumerate(tokens):
         if covered[i] or not tok.is_word:
             continue
-        found = _stem_in(tok.norm, table)
+        found = _stem_in(tok.norm, words)
         end = i + 1
-        if found is None and i + 1 < len(tokens):
-            pair = _stem_in(tok.norm + " " + tokens[i + 1].norm, table)
+        if found is None and i + 1 < len(tokens) and _stem_in(tok.norm, pair_heads):
+            pair = _stem_in(tok.norm + " " + tokens[i + 1].norm, words)
             if pair is not None and not covered[i + 1]:
                 found, end = pair, i + 2
         if found is None:

@@ -62,6 +62,10 @@ class Gazetteer:
     bare_names: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     cue_names: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     max_len: dict[str, int] = field(default_factory=dict)  # first token -> longest name
+    name_lengths: dict[str, set[int]] = field(default_factory=dict)  # first token -> lengths
+    starts: dict[str, tuple[tuple[str, int, int], ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )  # memo of kg.mentions._name_starts: token form -> the names it may start
 
     common_words: frozenset[tuple[str, ...]] = frozenset()
     national: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, kind) -> key
@@ -78,11 +82,16 @@ class Gazetteer:
                 keys.append(entry.entity.key)
             if len(key) > self.max_len.get(key[0], 0):
                 self.max_len[key[0]] = len(key)
+            self.name_lengths.setdefault(key[0], set()).add(len(key))
 
     def lookup(self, key: tuple[str, ...], *, cued: bool) -> list[Entry]:
-        found = list(self.bare_names.get(key, ()))
-        if cued:
-            found += [k for k in self.cue_names.get(key, ()) if k not in found]
+        bare = self.bare_names.get(key)
+        headed = self.cue_names.get(key) if cued else None
+        if not bare and not headed:
+            return []  # the common case on the hot path: no list is built
+        found = list(bare or ())
+        if headed:
+            found += [k for k in headed if k not in found]
         return [self.entries[k] for k in found]
 
 

@@ -25,6 +25,7 @@ from kg.model import Analysis, Token
 CONJUNCTIONS = ("", "و", "ف")
 PREPOSITIONS = ("", "ب", "ل")  # not ك: "كامل" is not ك + "آمل"
 MIN_STEM = 3
+MAX_MEMO = 500_000  # token forms remembered per gazetteer (_name_starts)
 JOINERS = frozenset({"_"})  # hashtags: "#الجيش_اليمني"
 QUOTES_OPEN = frozenset("«\"“'")
 QUOTES_CLOSE = frozenset("»\"”'")
@@ -131,18 +132,32 @@ def _cue_before(tokens: tuple[Token, ...], i: int) -> tuple[Cue, int] | None:
     return None
 
 
+def _name_starts(norm: str, gaz: Gazetteer) -> tuple[tuple[str, int, int], ...]:
+    """Readings of a token that start a gazetteer name: (stem, clitic letters, longest name
+    in words). Memoised on the gazetteer: most tokens start none, and this is asked of each."""
+    found = gaz.starts.get(norm)
+    if found is None:
+        found = tuple(
+            (stem, plen, gaz.max_len[stem]) for stem, plen in clitic_variants(norm)
+            if stem in gaz.max_len
+        )  # fmt: skip
+        if len(gaz.starts) < MAX_MEMO:
+            gaz.starts[norm] = found
+    return found
+
+
 def _match_known(
     tokens: tuple[Token, ...], i: int, gaz: Gazetteer, cue: Cue | None
 ) -> Known | None:
     """Longest gazetteer name starting at token ``i``: (prefix letters, end token, key, entries)."""
     best: Known | None = None
-    for stem, plen in clitic_variants(tokens[i].norm):
-        longest = gaz.max_len.get(stem)
-        if not longest:
-            continue
+    for stem, plen, longest in _name_starts(tokens[i].norm, gaz):
         idx = _word_indices(tokens, i, longest)
         seq = [stem] + [tokens[j].norm for j in idx[1:]]
+        lengths = gaz.name_lengths[stem]
         for k in range(len(seq), 0, -1):
+            if k not in lengths:
+                continue  # no name of k words starts with this one
             key = tuple(seq[:k])
             entries = gaz.lookup(key, cued=cue is not None)
             if entries:

@@ -36,6 +36,7 @@ NATIONALITY = "local:civilians/nationality-"  # "الفلسطينيين" (kg.gaz
 NISBA_ENDINGS = ("ي", "يه", "يين", "يون", "يان", "يا", "يتين")
 VERB_PREFIXES = ("ي", "ت", "ن")
 MAX_ADJECTIVES = 4
+PROCLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +98,21 @@ def is_adjective(norm: str, definite: bool) -> bool:
     return norm.endswith("ي") and (len(norm) >= 5 or not norm.startswith(VERB_PREFIXES))
 
 
+@lru_cache(maxsize=1)
+def _head_forms() -> dict[str, tuple[Head, int]]:
+    """Every written form of a head with its proclitics ("وللقوات"), and the clitic letters:
+    one dictionary lookup per token on the hot path."""
+    out: dict[str, tuple[Head, int]] = {}
+    for stem, head in heads().items():
+        for prefix in PROCLITICS:
+            out.setdefault(prefix + stem, (head, len(prefix)))
+            if prefix.endswith("ل") and stem.startswith("ال"):  # "للقوات": the alef is elided
+                out.setdefault(prefix + stem[1:], (head, len(prefix)))
+    return out
+
+
 def _head_at(tok: Token) -> tuple[Head, int] | None:
-    if not tok.is_word:
-        return None
-    table = heads()
-    for stem, plen in clitic_variants(tok.norm):
-        if stem in table and plen <= 2:
-            return table[stem], plen
-    return None
+    return _head_forms().get(tok.norm) if tok.is_word else None
 
 
 def _generic(entity: Entity) -> bool:
