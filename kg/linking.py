@@ -59,6 +59,8 @@ def _score(entry: Entry, cand: Candidate, countries: set[str], places: set[str])
             score -= 3.0
     elif ent.kind == "settlement":
         score += 1.5  # a bare place name is the city, unless the context says province
+    elif ent.kind == "country":
+        score += 2.0  # but a country named like its capital is the country ("الكويت")
     if entry.bare:
         score += 1.0
     if ent.country_qid and ent.country_qid in countries:

@@ -389,3 +389,13 @@ def test_a_corrupted_gazetteer_snapshot_is_a_clear_data_error(tmp_path):
             load_gazetteer(path)
         message = caught.value.message
         assert str(path) in message and "\n" not in message, message
+
+
+def test_a_country_named_like_its_capital_is_the_country(run):
+    assert dict(keys(run("عقد مجلس الأمن جلسة طارئة بطلب من الكويت.")))["الكويت"] == "Q817"
+    assert dict(keys(run("وصل الوفد إلى مدينة الكويت.")))["الكويت"] != "Q817"
+
+
+def test_the_government_of_syria_is_the_fallback_of_an_unnamed_government(run):
+    ex = run("قصفت الطائرات مدينة دوما في سوريا، وقالت الحكومة إنها استهدفت مسلحين.")
+    assert by_surface(ex)["الحكومة"].entity_key == "Q113519305"
