@@ -436,12 +436,15 @@ def _antecedent(
     ordered: list[Mention], before: int, kind: str, heads: tuple[str, ...], text: str,
     entities: dict[str, Entity],
 ) -> Entity | None:  # fmt: skip
-    """The nearest mention before ``before`` of ``kind`` whose words contain one of ``heads``."""
+    """The nearest mention before ``before`` of ``kind`` whose words contain one of ``heads``;
+    with "*" among the heads, failing that, the nearest of ``kind`` at all."""
+    nearest = None
     for m in reversed(ordered):
         if m.start >= before or m.kind != kind:
             continue
+        nearest = nearest or entities[m.entity_key]
         words = normalise(text[m.start : m.end])
         label = normalise(entities[m.entity_key].label_ar)
-        if any(h in words or h in label for h in heads):
+        if any(h in words or h in label for h in heads if h != "*"):
             return entities[m.entity_key]
-    return None
+    return nearest if "*" in heads else None

@@ -399,3 +399,13 @@ def test_a_country_named_like_its_capital_is_the_country(run):
 def test_the_government_of_syria_is_the_fallback_of_an_unnamed_government(run):
     ex = run("قصفت الطائرات مدينة دوما في سوريا، وقالت الحكومة إنها استهدفت مسلحين.")
     assert by_surface(ex)["الحكومة"].entity_key == "Q113519305"
+
+
+def test_an_organisation_anaphor_takes_the_nearest_organisation_when_no_name_fits(run):
+    ex = run(
+        "قالت منظمة حقوق الإنسان «هيومن رايتس ووتش» إن الجيش هدم المنازل. وأضافت المنظمة "
+        "أن الهدم مستمر، وطالبت منظمة حظر الأسلحة الكيميائية بتحقيق. وقالت المنظمة إنها سترسل "
+        "بعثة."
+    )
+    refs = [m.entity_key for m in ex.mentions if ex.document.text[m.start : m.end] == "المنظمة"]
+    assert refs == ["local:organisation/human-rights-watch", "Q842490"]
