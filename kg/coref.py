@@ -22,7 +22,7 @@ from kg.linking import local_key
 from kg.mentions import clitic_variants, stopwords
 from kg.model import Analysis, Entity, Mention, Token
 
-MAX_NAME_TOKENS = 3
+MAX_NAME_TOKENS = 4
 MAX_SKIP = 5  # complements between a title and the name: "وزير الخارجية الروسي سيرغي لافروف"
 KUNYA = {"ابو", "ابي", "ام", "بن", "ابن"}
 KUNYA_WORDS = frozenset({"ابو", "ابي", "ام"})
@@ -145,8 +145,11 @@ def _starts_next_phrase(norm: str) -> bool:
     return False
 
 
-def _present_verb(norm: str) -> bool:
-    return norm[0] in "يت" and len(norm) >= 4 and norm not in first_names()
+def _present_verb(norm: str, position: int) -> bool:
+    """A present verb after a name ("غادي إيزنكوت يكشف", "ميشيل تامر تكشف"). As the second
+    word, ت starts family names too ("جاستن ترودو", "أليكسي تسيغانكوف")."""
+    prefixes = "ي" if position < 2 else "يت"
+    return norm[0] in prefixes and len(norm) >= 4 and norm not in first_names()
 
 
 def _is_nisba(norm: str) -> bool:
@@ -200,7 +203,7 @@ def _name_after_title(
             norm.startswith(("ال", "وال", "فال", "بال", "لل")) or _stem_in(norm, titles())
         ):
             break
-        if j > start and (text_gap(tokens, j) or _present_verb(norm)):
+        if j > start and (text_gap(tokens, j) or _present_verb(norm, j - start)):
             break  # "غادي إيزنكوت يكشف"
         j += 1
     if j - start < 2:
@@ -250,7 +253,7 @@ def _name_from(tokens: Sequence[Token], i: int, covered: list[bool]) -> tuple[in
             break
         if _starts_next_phrase(norm) and not _stem_in(norm, first_names()):
             break
-        if _present_verb(norm):
+        if _present_verb(norm, j - i):
             break  # a present-tense verb: "غادي إيزنكوت يكشف"
         if norm.startswith("ال") and j - i >= 2:
             break  # an article-bearing family name comes second: "تركي المالكي"
