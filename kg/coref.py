@@ -22,7 +22,7 @@ from kg.linking import local_key
 from kg.mentions import clitic_variants, stopwords
 from kg.model import Analysis, Entity, Mention, Token
 
-MAX_NAME_TOKENS = 4
+MAX_NAME_TOKENS = 3
 MAX_SKIP = 5  # complements between a title and the name: "وزير الخارجية الروسي سيرغي لافروف"
 KUNYA = {"ابو", "ابي", "ام", "بن", "ابن"}
 KUNYA_WORDS = frozenset({"ابو", "ابي", "ام"})
