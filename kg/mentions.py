@@ -190,6 +190,17 @@ def _starts_with_head(key: tuple[str, ...], gaz: Gazetteer) -> bool:
     return any(e.entity.key in rest for e in gaz.lookup(key, cued=True))
 
 
+def _describes_head(tok: Token, cue: Cue) -> bool:
+    """Is the word after a facility head an adjective of it rather than a name ("قاعدة جوية",
+    "قاعدة خلفية")? Feminine indefinite nisba forms are; names rarely take that shape."""
+    return (
+        cue.role == "facility_head"
+        and tok.is_word
+        and tok.norm.endswith("يه")
+        and (not tok.norm.startswith("ال"))
+    )
+
+
 def _unknown_name(tokens: tuple[Token, ...], i: int, text: str) -> int | None:
     """End token of a name that follows a head at token ``i``, or None."""
     stop = stopwords()
@@ -265,7 +276,7 @@ def find_candidates(text: str, analysis: Analysis, gaz: Gazetteer) -> list[Candi
             if inner is not None:
                 i += 1  # a quoted name the gazetteer knows: matched at the next token
                 continue
-        if cue is not None and cue.mint:
+        if cue is not None and cue.mint and not _describes_head(tok, cue):
             end_tok = _unknown_name(tokens, i, text)
             if end_tok is not None:
                 first = i + 1 if not tok.is_word else i  # inside quotes

@@ -417,3 +417,9 @@ def test_family_names_may_start_with_teh_but_a_third_word_verb_ends_the_name(run
     )
     people = [s for s, m in zip(surface(ex), ex.mentions, strict=True) if m.kind == "person"]
     assert people == ["جاستن ترودو", "ميشيل تامر"]
+
+
+def test_an_adjective_after_a_facility_head_is_not_a_name(run):
+    ex = run("قصفت الطائرات قاعدة جوية قرب دمشق، ثم استهدفت قاعدة حميميم وسجن صيدنايا.")
+    assert "قاعدة جوية" not in surface(ex)
+    assert {"قاعدة حميميم", "سجن صيدنايا"} <= set(surface(ex))
