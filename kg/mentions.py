@@ -32,6 +32,7 @@ QUOTES_CLOSE = frozenset("»\"”'")
 MAX_UNKNOWN_TOKENS = 3
 DUAL_HEADS = frozenset({"محافظتي", "مدينتي", "بلدتي", "قريتي"})
 RIF = normalise("ريف")
+DEMONSTRATIVES = frozenset(normalise(w) for w in ("هذه", "تلك", "هذا", "ذلك"))
 ORG_KINDS = frozenset({"armed_group", "organisation", "media", "state_force", "government"})
 
 
@@ -190,6 +191,19 @@ def _starts_with_head(key: tuple[str, ...], gaz: Gazetteer) -> bool:
     return any(e.entity.key in rest for e in gaz.lookup(key, cued=True))
 
 
+def _facility_word(key: tuple[str, ...], tokens: tuple[Token, ...], i: int, end: int) -> bool:
+    """Is a one-word name also a facility head with the article, after a demonstrative or
+    before a word with the article ("هذه القاعدة", "القاعدة الجوية")? Then it is that
+    facility, not the name."""
+    word = key[0] if len(key) == 1 else ""
+    cue = cues().get(word[2:]) if word.startswith("ال") else None
+    if cue is None or cue.role != "facility_head":
+        return False
+    if i > 0 and tokens[i - 1].norm in DEMONSTRATIVES:
+        return True
+    return end < len(tokens) and tokens[end].is_word and tokens[end].norm.startswith("ال")
+
+
 def _describes_head(tok: Token, cue: Cue) -> bool:
     """Is the word after a facility head an adjective of it rather than a name ("قاعدة جوية",
     "قاعدة خلفية")? Feminine indefinite nisba forms are; names rarely take that shape."""
@@ -251,6 +265,8 @@ def find_candidates(text: str, analysis: Analysis, gaz: Gazetteer) -> list[Candi
         known = _match_known(tokens, i, gaz, cue) if tok.is_word else None
         if known is not None and len(known[2]) == 1 and known[2][0] in stopwords():
             known = None  # "مدينة منكوبة": an adjective after the head, not a village of that name
+        if known is not None and _facility_word(known[2], tokens, i, known[1]):
+            known = None  # "القاعدة العسكرية" is a base, "القاعدة" alone the group
         if known is not None and _starts_with_head(known[2], gaz):
             i += 1  # "محافظة اللاذقية": the head is a cue, the name follows it
             continue

@@ -423,3 +423,8 @@ def test_an_adjective_after_a_facility_head_is_not_a_name(run):
     ex = run("قصفت الطائرات قاعدة جوية قرب دمشق، ثم استهدفت قاعدة حميميم وسجن صيدنايا.")
     assert "قاعدة جوية" not in surface(ex)
     assert {"قاعدة حميميم", "سجن صيدنايا"} <= set(surface(ex))
+
+
+def test_al_qaeda_by_its_short_name_but_not_a_base(run):
+    ex = run("قتل قيادي في القاعدة بغارة، فيما نفى المسؤول نقل هذه القاعدة أو القاعدة الجوية.")
+    assert [k for s, k in keys(ex) if s == "القاعدة"] == ["Q34490"]
