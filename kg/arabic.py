@@ -174,6 +174,15 @@ def transliterate(s: str) -> str:
     return str(_SAFEBW(s))
 
 
+def camel_ner_recogniser(model_dir: str) -> object:
+    """camel-tools' pretrained NER model from ``model_dir``, on the CPU (``kg.ner`` adapts it).
+    Imported here, lazily: it needs torch and transformers, and the default pipeline never
+    loads it."""
+    from camel_tools.ner import NERecognizer
+
+    return NERecognizer(model_dir, use_gpu=False)
+
+
 def display_form(s: str) -> str:
     """A label: the original letters without diacritics, tatweel or stray spaces."""
     return " ".join(dediac_ar(s).replace(TATWEEL, "").split())

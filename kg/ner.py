@@ -18,9 +18,9 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
-from kg.arabic import strip_diacritics_map
+from kg.arabic import camel_ner_recogniser, strip_diacritics_map
 from kg.errors import InputError
 from kg.gazetteer import Gazetteer
 from kg.mentions import Candidate, Cue, clitic_variants
@@ -58,10 +58,7 @@ def load_camel_ner() -> Recogniser:
             f"--ner camel needs camel-tools' NER model, which is not installed in {path}: "
             f"install it with `{INSTALL}` (or set CAMELTOOLS_DATA to where it is)"
         )
-    from camel_tools.ner import NERecognizer  # heavy: torch and transformers
-
-    recogniser: Recogniser = NERecognizer(str(path), use_gpu=False)
-    return recogniser
+    return cast(Recogniser, camel_ner_recogniser(str(path)))
 
 
 @dataclass(frozen=True, slots=True)
