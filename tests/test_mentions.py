@@ -428,3 +428,10 @@ def test_an_adjective_after_a_facility_head_is_not_a_name(run):
 def test_al_qaeda_by_its_short_name_but_not_a_base(run):
     ex = run("قتل قيادي في القاعدة بغارة، فيما نفى المسؤول نقل هذه القاعدة أو القاعدة الجوية.")
     assert [k for s, k in keys(ex) if s == "القاعدة"] == ["Q34490"]
+
+
+def test_the_kremlin_and_the_white_house_stand_for_their_governments(run):
+    ex = run("قال الكرملين إن بوتين سيرد، وذكر البيت الأبيض في بيان أن ترامب اجتمع بمستشاريه.")
+    found = {s: (m.kind, m.entity_key) for s, m in zip(surface(ex), ex.mentions, strict=True)}
+    assert found["الكرملين"] == ("government", "local:government/russia-government")
+    assert found["البيت الأبيض"] == ("government", "local:government/united-states-government")
