@@ -88,6 +88,9 @@ def build(
             help="Extract in this many processes (default: all cores; 1 = serial).", min=1
         ),
     ] = None,
+    no_resolve: Annotated[
+        bool, typer.Option("--no-resolve", help="Do not group events into incidents (kg resolve).")
+    ] = False,
 ) -> None:
     """Build the graph from a corpus: into the embedded store, an RDF file, or both."""
     from kg.corpus import CorpusReader
@@ -101,6 +104,7 @@ def build(
         reader = CorpusReader(corpus, policy=on_error)
         sinks: list[Sink] = []
         known = None
+        store = None
         if store_dir is not None or out_file is None:
             store = GraphStore(store_dir or DEFAULT_STORE)
             store.ensure_ontology()
@@ -126,6 +130,13 @@ def build(
     if summary.read == 0 and summary.unchanged == 0:
         err.print("Error: no document could be read", markup=False)
         raise typer.Exit(2)
+    if store is not None and not no_resolve:
+        from kg.cli_incidents import run_resolve
+
+        try:
+            err.print(run_resolve(store), markup=False)
+        except KgError as exc:
+            err.print(f"resolve: {exc.message}", markup=False)
 
 
 def _run_with_progress(
@@ -370,8 +381,9 @@ def ontology() -> None:
 
 
 def _register_extensions() -> None:
-    from kg import cli_linked, cli_scale
+    from kg import cli_incidents, cli_linked, cli_scale
 
+    cli_incidents.register(app)
     cli_linked.register(app)
     cli_scale.register(app)
 

@@ -1,0 +1,63 @@
+"""``kg resolve``: group per-document events into incidents across documents. ``register(app)``
+adds it to the ``kg`` app; ``kg build`` calls ``run_resolve`` as its last step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kg.errors import KgError
+
+if TYPE_CHECKING:
+    from kg.incidents import GroupingRules
+    from kg.store import GraphStore
+
+
+def register(app: typer.Typer) -> None:
+    app.command("resolve")(resolve)
+
+
+def rules(day_window: int, publication_slack: int, min_score: float) -> GroupingRules:
+    from kg.incidents import GroupingRules
+
+    return GroupingRules(day_window, publication_slack, min_score)
+
+
+def run_resolve(store: GraphStore, grouping: GroupingRules | None = None) -> str:
+    """Resolve ``store`` and return the summary line."""
+    from kg.resolve import resolve as run
+
+    return run(store, grouping).line()
+
+
+def resolve(
+    store_dir: Annotated[
+        Path | None, typer.Option("--store", help="Resolve this store (default ./kg-store).")
+    ] = None,
+    day_window: Annotated[
+        int, typer.Option(help="Most days between two reports whose days are known.", min=0)
+    ] = 0,
+    publication_slack: Annotated[
+        int,
+        typer.Option(
+            help="Most days an event dated only by its publication may come after the other.",
+            min=0,
+        ),
+    ] = 1,
+    min_score: Annotated[
+        float, typer.Option(help="Least evidence score for a report to join an incident.")
+    ] = 2.0,
+) -> None:
+    """Group the per-document events of the store into incidents (res:graph/incidents) and
+    derive territorial control claims (res:graph/control). Re-run after new documents."""
+    from kg.cli import err, fail
+    from kg.store import DEFAULT_STORE, GraphStore
+
+    try:
+        store = GraphStore(store_dir or DEFAULT_STORE, create=False)
+        line = run_resolve(store, rules(day_window, publication_slack, min_score))
+    except KgError as exc:
+        fail(exc)
+    err.print(line, markup=False)
