@@ -276,10 +276,15 @@ def evaluate_command(
             store.load_file(graph)
         else:
             store = GraphStore(store_dir or DEFAULT_STORE, read_only=True)
-        report = evaluate(read_gold(gold), read_graph(store))
+        records = read_gold(gold)
+        data = evaluate(records, read_graph(store)).as_dict()
+        incident_gold = [g for g in records if "incident" in g]
+        if incident_gold:
+            from kg.bcubed import score_incidents
+
+            data["incidents"] = score_incidents(incident_gold, store).as_dict()
     except KgError as exc:
         fail(exc)
-    data = report.as_dict()
     if json_out is not None:
         json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     _print_report(data)
@@ -341,6 +346,10 @@ def _print_report(data: dict[str, Any]) -> None:
         str(ev["negated_total"]),
     )
     out.print(acc)
+    if "incidents" in data:
+        from kg.cli_incidents import print_grouping_score
+
+        print_grouping_score(data["incidents"])
     errors = Table("remaining errors", "count")
     for name, n in list(data["errors"].items())[:25]:
         errors.add_row(name, str(n))

@@ -4,7 +4,7 @@ adds it to the ``kg`` app; ``kg build`` calls ``run_resolve`` as its last step."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -61,3 +61,27 @@ def resolve(
     except KgError as exc:
         fail(exc)
     err.print(line, markup=False)
+
+
+def print_grouping_score(score: dict[str, Any]) -> None:
+    """The incident part of ``kg eval``."""
+    from rich.table import Table
+
+    from kg.cli import out
+
+    b = score["bcubed"]
+    table = Table("incident grouping (B-cubed)", "P", "R", "F1", "reports scored", "bad merges")
+    table.add_row(
+        f"{score['gold_incidents']} gold incidents, {score['gold_reports']} reports",
+        f"{b['p']:.3f}",
+        f"{b['r']:.3f}",
+        f"{b['f1']:.3f}",
+        str(score["scored_reports"]),
+        str(score["bad_merges"]),
+    )
+    out.print(table)
+    out.print(
+        f"gold reports not scored: {score['unmatched_reports']} with no system event, "
+        f"{score['reports_not_in_an_incident']} whose event has no place or date",
+        markup=False,
+    )
