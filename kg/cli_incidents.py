@@ -19,10 +19,12 @@ def register(app: typer.Typer) -> None:
     app.command("resolve")(resolve)
 
 
-def rules(day_window: int, publication_slack: int, min_score: float) -> GroupingRules:
+def rules(
+    day_window: int, publication_slack: int, min_score: float, compatible_without_actor: bool
+) -> GroupingRules:
     from kg.incidents import GroupingRules
 
-    return GroupingRules(day_window, publication_slack, min_score)
+    return GroupingRules(day_window, publication_slack, min_score, not compatible_without_actor)
 
 
 def run_resolve(store: GraphStore, grouping: GroupingRules | None = None) -> str:
@@ -45,10 +47,18 @@ def resolve(
             help="Most days an event dated only by its publication may come after the other.",
             min=0,
         ),
-    ] = 1,
+    ] = 0,
     min_score: Annotated[
         float, typer.Option(help="Least evidence score for a report to join an incident.")
     ] = 2.0,
+    compatible_without_actor: Annotated[
+        bool,
+        typer.Option(
+            "--compatible-without-actor",
+            help="Group compatible classes (strike and shelling, killing and its cause) "
+            "even when the reports share no actor.",
+        ),
+    ] = False,
 ) -> None:
     """Group the per-document events of the store into incidents (res:graph/incidents) and
     derive territorial control claims (res:graph/control). Re-run after new documents."""
@@ -57,7 +67,9 @@ def resolve(
 
     try:
         store = GraphStore(store_dir or DEFAULT_STORE, create=False)
-        line = run_resolve(store, rules(day_window, publication_slack, min_score))
+        line = run_resolve(
+            store, rules(day_window, publication_slack, min_score, compatible_without_actor)
+        )
     except KgError as exc:
         fail(exc)
     err.print(line, markup=False)

@@ -20,8 +20,10 @@ only when every rule holds; ``GroupingRules`` holds the thresholds:
   publication date (no date words) may be up to ``publication_slack`` days before it; a
   month or a year only when it contains every date of the incident, and only when exactly
   one incident qualifies (a coarse date never chooses between two);
-* **actors**: no contradicting agents (both name agents and share none); statements,
-  appeals, rejections, negotiations and agreements also need a shared agent;
+* **actors**: no contradicting agents (both name agents and share none; a state force or a
+  government is one side with its country); reports of two compatible (not equal) classes
+  need a shared actor (``compatible_needs_actor``); statements, appeals, rejections,
+  negotiations and agreements need a shared agent;
 * the **score** (below) is at least ``min_score``.
 """
 
@@ -62,8 +64,9 @@ WEIGHTS = {
 @dataclass(frozen=True)
 class GroupingRules:
     day_window: int = 0
-    publication_slack: int = 1
+    publication_slack: int = 0
     min_score: float = 2.0
+    compatible_needs_actor: bool = True
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,12 @@ class Resolver:
         self.rules = rules
 
     # -- the rules -------------------------------------------------------------------------
+    def sides(self, actors: set[str]) -> set[str]:
+        """The actors with the country each state force or government acts for, so that
+        «الجيش الإسرائيلي» and «إسرائيل» are one side."""
+        state_of = self.data.state_of
+        return actors | {state_of[a] for a in actors if a in state_of}
+
     def place_relation(self, place: str, incident: Incident) -> str | None:
         if place == incident.place:
             return "SamePlace"
@@ -161,11 +170,14 @@ class Resolver:
         if any(g is None for g in gaps):
             return None
         date_rel, gap = max((g for g in gaps if g is not None), key=lambda g: (g[1], g[0]))
-        agents = set().union(*(r.agents for r in incident.reports))
-        if report.agents and agents and not report.agents & agents:
+        sides = self.sides
+        agents = sides(set().union(*(r.agents for r in incident.reports)))
+        if report.agents and agents and not sides(report.agents) & agents:
             return None  # contradicting agents
-        shared = report.actors & set().union(*(r.actors for r in incident.reports))
-        if report.cls in NEEDS_SHARED_AGENT and not report.agents & agents:
+        shared = sides(report.actors) & sides(set().union(*(r.actors for r in incident.reports)))
+        if report.cls in NEEDS_SHARED_AGENT and not sides(report.agents) & agents:
+            return None
+        if cls_rel == "CompatibleClass" and self.rules.compatible_needs_actor and not shared:
             return None
         if report.place in self.data.countries and place_rel == "SamePlace" and not shared:
             return None

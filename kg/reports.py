@@ -112,6 +112,7 @@ class EventData:
     reports: list[Report]
     parents: dict[str, set[str]]  # place -> every place it lies in (aco:partOf, transitively)
     countries: set[str]  # places typed aco:Country
+    state_of: dict[str, str]  # state force or government -> its country
     superclasses: dict[str, list[str]]  # class -> its superclasses, nearest first
     event_classes: set[str]
 
@@ -189,7 +190,18 @@ def read_events(gs: GraphStore) -> EventData:
     _attach_details(store, reports)
     parents, countries = _place_tree(store)
     ordered = sorted(reports.values(), key=lambda r: r.sort_key)
-    return EventData(ordered, parents, countries, tree, event_classes)
+    return EventData(ordered, parents, countries, _states(store), tree, event_classes)
+
+
+def _states(store: ox.Store) -> dict[str, str]:
+    """State forces and governments -> their country: a country acts through them."""
+    country = dict(_pairs(store, ACO + "country", ENTITIES_GRAPH))
+    out = {}
+    for kind in ("StateForce", "Government"):
+        for ent, _ in _pairs(store, RDF + "type", ENTITIES_GRAPH, ACO + kind):
+            if ent in country:
+                out[ent] = country[ent]
+    return out
 
 
 def _attach_details(store: ox.Store, reports: dict[str, Report]) -> None:
