@@ -4,7 +4,9 @@ Each factual taking of territory (``aco:GovernmentRegainsTerritory``,
 ``aco:NonStateActorTakesTerritory``) with a place, a date and an agent says, according to its
 document, that the agent controls the place from that date: one ``aco:ControlClaim`` per
 agent. A withdrawal (``aco:Withdrawal``) says that its agent no longer does
-(``aco:relinquishedBy``, no controller). ``queries/who-controlled.rq`` reads the latest claim
+(``aco:relinquishedBy``, no controller). A claim carries its outlet as ``dcterms:source`` (the
+document's, or the document id when it has none), so that "the latest claim of each outlet"
+is a cheap pattern. ``queries/who-controlled.rq`` reads the latest claim
 of each source on or before a date.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from kg.rdf import ACO, PROV, RDF, RES, Triple, iri, lit
+from kg.rdf import ACO, DCT, PROV, RDF, RES, Triple, iri, lit
 from kg.reports import Report
 
 CONTROL_GRAPH = RES + "graph/control"
@@ -53,6 +55,7 @@ def control_triples(reports: list[Report]) -> tuple[list[Triple], ControlSummary
                 (c, iri(ACO + "since"), lit(r.period.first.isoformat(), datatype=XSD_DATE)),
                 (c, iri(ACO + "timePrecision"), iri(ACO + r.period.precision)),
                 (c, iri(ACO + "reportedIn"), iri(r.context)),
+                (c, iri(DCT + "source"), lit(r.outlet or r.doc_id)),  # the outlet, for queries
                 (c, iri(PROV + "wasDerivedFrom"), iri(r.iri)),
             ]
             out += [(c, iri(ACO + "claimedBy"), iri(s)) for s in sorted(r.sources)]
