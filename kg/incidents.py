@@ -4,9 +4,9 @@ The per-document events are never changed. Resolution reads every factual event 
 (``kg.reports``), groups them, and replaces one named graph, ``res:graph/incidents``, with the
 incidents, their toll estimates (``kg.claims``) and the evidence that grouped them; control
 claims (``kg.control``) go to ``res:graph/control``. It recomputes everything from the
-per-document events each time: that is fast (under a second for 15,000 events) and, because
-an incident's IRI comes from its earliest-published report, gives the same IRIs as long as
-that report stays in it.
+per-document events each time: that is cheap (reading and grouping the 14,000 events of the
+2,144-article corpus take a few seconds of CPU) and, because an incident's IRI comes from its
+earliest-published report, it gives the same IRIs as long as that report stays in it.
 
 A report joins an incident (greedily, earliest published first, the best-scoring candidate)
 only when every rule holds; ``GroupingRules`` holds the thresholds:
@@ -17,7 +17,7 @@ only when every rule holds; ``GroupingRules`` holds the thresholds:
   incident's places form a chain and it takes the most specific; a country contains nothing
   here (too coarse), and two reports placed only at a country need a shared actor;
 * **date**: two known days at most ``day_window`` days apart; a day taken from the
-  publication date (no date words) may be up to ``publication_slack`` days before it; a
+  publication date (no date words) may come up to ``publication_slack`` days after the other; a
   month or a year only when it contains every date of the incident, and only when exactly
   one incident qualifies (a coarse date never chooses between two);
 * **actors**: no contradicting agents: the report's agent is not a target or victim of the
