@@ -9,26 +9,30 @@ hands.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 
 import pyoxigraph as ox
+import pyshacl
 import pytest
+import rdflib
 from typer.testing import CliRunner
 
 from kg.bcubed import bcubed, score_incidents
 from kg.claims import estimate
 from kg.cli import app
+from kg.control import CONTROL_GRAPH
 from kg.corpus import CorpusReader
 from kg.errors import StoreError
 from kg.incidents import GroupingRules, Incident, Resolver, incident_class
 from kg.pipeline import StoreSink, build
 from kg.query import resolve_query, run_local
-from kg.rdf import doc_graph
+from kg.rdf import ACO, doc_graph
 from kg.reports import EventData, Period, Report, parse_period
 from kg.resolve import INCIDENTS_GRAPH, resolve
 from kg.store import GraphStore
-from tests.conftest import ROOT
+from tests.conftest import ROOT, dev_articles, needs_shared
 
 FIXTURE = ROOT / "tests" / "fixtures" / "incidents.jsonl"
 SARAQIB = "http://www.wikidata.org/entity/Q1895761"
@@ -291,3 +295,61 @@ def test_grouping_score_on_the_fixture(resolved):
     score = score_incidents(gold, store)
     assert score.unmatched == 0 and score.scored == 4
     assert (score.precision, score.recall, score.bad_merges) == (1.0, 1.0, [])
+
+
+def resolved_graphs(store: GraphStore) -> rdflib.Graph:
+    g = rdflib.Graph()
+    for name in (INCIDENTS_GRAPH, CONTROL_GRAPH):
+        data = store.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+        g.parse(data=data.decode("utf-8"), format="nt")
+    return g
+
+
+def test_incidents_graph_conforms_to_its_shapes(resolved):
+    store, _ = resolved
+    shapes = rdflib.Graph().parse(ROOT / "ontology" / "shapes" / "incidents.ttl")
+    data = resolved_graphs(store)
+    assert pyshacl.validate(data, shacl_graph=shapes)[0]
+    aco = rdflib.Namespace(ACO)
+    inc = next(data.subjects(aco.fatalitiesLow, None))
+    data.set((inc, aco.fatalitiesLow, rdflib.Literal(99)))  # low above best: a broken summary
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes)
+    assert not conforms and "fatalitiesLow" in text
+
+
+def test_incidents_a_coarse_date_never_chooses_between_two():
+    res = resolver()
+    day_one = report("a", "AirStrike", "p", "2018-03-11", outlet="x")
+    day_two = report("b", "AirStrike", "p", "2018-03-20", outlet="y")
+    month = report("c", "AirStrike", "p", "2018-03", outlet="z", agents={"army"})
+    day_one.agents = day_two.agents = {"army"}
+    res.data.reports[:] = [day_one, day_two, month]
+    grouping = res.group()
+    assert sorted(len(i.reports) for i in grouping.incidents) == [1, 1, 1]
+    res.data.reports[:] = [day_one, month]  # one candidate: the month joins it
+    assert [len(i.reports) for i in res.group().incidents] == [2]
+
+
+def test_incident_gold_file_is_well_formed():
+    gold = [
+        json.loads(x) for x in (ROOT / "gold" / "incidents.jsonl").read_text("utf-8").splitlines()
+    ]
+    reports = [(r["id"], tuple(r["trigger"])) for g in gold for r in g["reports"]]
+    assert len(reports) == len(set(reports))  # no report in two incidents
+    multi = [g for g in gold if len({r["id"].split("-")[0] for r in g["reports"]}) >= 2]
+    assert len(multi) >= 15
+    assert all({"incident", "date", "place", "class"} <= g.keys() for g in gold)
+    for g in gold:  # at most one report per document
+        docs = [r["id"] for r in g["reports"]]
+        assert len(docs) == len(set(docs)), g["incident"]
+
+
+@needs_shared
+def test_incident_gold_offsets_lie_in_the_dev_texts():
+    texts = {d["id"]: d["text"] for d in dev_articles()}
+    for line in (ROOT / "gold" / "incidents.jsonl").read_text("utf-8").splitlines():
+        for r in json.loads(line)["reports"]:
+            text = texts[r["id"]]
+            assert hashlib.sha1(text.encode("utf-8")).hexdigest() == r["sha1"]
+            start, end = r["trigger"]
+            assert 0 <= start < end <= len(text) and text[start:end].strip()
