@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -139,11 +140,28 @@ def map_pieces(incidents: list[Incident]) -> dict[str, str]:
         fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
     figure: Any = fmap.get_root()  # a branca Figure: its header, body and script
     figure.render()
-    return {
+    parts = {
         "header": figure.header.render(),
         "html": figure.html.render(),
         "script": figure.script.render() + "\n" + "\n".join(popups),
     }
+    return _numbered_names(parts)
+
+
+_RANDOM_NAME = re.compile(r"\b([a-z_]+)_([0-9a-f]{32})\b")
+
+
+def _numbered_names(parts: dict[str, str]) -> dict[str, str]:
+    """folium names its elements with random hex; number them in order of appearance instead,
+    so the same incidents always give the same page."""
+    numbers: dict[str, str] = {}
+
+    def number(match: re.Match[str]) -> str:
+        key = match.group(2)
+        numbers.setdefault(key, str(len(numbers) + 1))
+        return f"{match.group(1)}_{numbers[key]}"
+
+    return {name: _RANDOM_NAME.sub(number, text) for name, text in parts.items()}
 
 
 def _popup(number: int, incident: Incident) -> str:
