@@ -64,7 +64,7 @@ class Place(Named):
     @property
     def chain(self) -> tuple[Named, ...]:
         """Every place this one lies in (country first), and itself last."""
-        top = (self.country,) if self.country else ()
+        top = (self.country,) if self.country and self.country.iri != self.iri else ()
         return (*top, *self.admin, self)
 
 
@@ -416,8 +416,8 @@ class _PlaceBook:
                 break
             admin.insert(0, self.named(parent))
             parents = up["parents"]
-        if row.get("kind") == "Country":
-            country = None
+        if row.get("kind") == "Country":  # a country is its own country, above no other
+            country, admin = iri, []
         lat, lon = row.get("lat"), row.get("lon")
         place = Place(
             iri,

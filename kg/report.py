@@ -67,7 +67,7 @@ def render_report(incidents: list[Incident], title: str = "Conflict incidents") 
         map_script=Markup(pieces["script"]),
         located=sum(1 for i in incidents if i.coordinates),
         incidents=incidents,
-        legend=[(name, colour) for name, colour in COLOURS.items() if name in _types(incidents)],
+        legend=_legend(incidents),
         timeline_spec=Markup(_script_json(timeline_spec(incidents))),
         network_svg=Markup(svg),
         network_caption=caption,
@@ -88,8 +88,12 @@ def summary_line(incidents: list[Incident]) -> str:
     )
 
 
-def _types(incidents: list[Incident]) -> set[str]:
-    return {event_type(i) for i in incidents}
+def _legend(incidents: list[Incident]) -> list[tuple[str, str]]:
+    present = {event_type(i) for i in incidents}
+    legend = [(name, colour) for name, colour in COLOURS.items() if name in present]
+    if present - set(COLOURS):
+        legend.append(("no ACLED event type", OTHER_COLOUR))
+    return legend
 
 
 def event_type(incident: Incident) -> str:
@@ -246,7 +250,8 @@ def _script_json(value: object) -> str:
 class _Box:
     width: int = 900
     height: int = 420
-    margin: int = 70
+    margin: int = 120
+    label_chars: int = 30  # longer labels are cut, the full one is the node's tooltip
 
 
 def network_svg(incidents: list[Incident]) -> tuple[str, str]:
@@ -291,10 +296,12 @@ def network_svg(incidents: list[Incident]) -> tuple[str, str]:
     for node, data in sorted(graph.nodes(data=True)):
         x, y = points[node]
         colour = _actor_colour(data["kinds"])
-        label = html.escape(data["label"])
+        text = data["label"]
+        cut = text if len(text) <= box.label_chars else text[: box.label_chars - 1] + "…"
+        label = html.escape(cut)
         parts.append(
             f'<g class="kg-actor"><circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="{colour}" '
-            f'stroke="#333"><title>{html.escape(node)}</title></circle>'
+            f'stroke="#333"><title>{html.escape(text)}\n{html.escape(node)}</title></circle>'
             f'<text x="{x:.1f}" y="{y + 27:.1f}" text-anchor="middle" direction="rtl">'
             f"{label}</text></g>"
         )

@@ -1,9 +1,9 @@
 """Write docs/report-example.png: `kg report` of an incident graph, loaded offline in headless
 Chromium (the same DevTools client as tests/test_report.py) and captured as one full page.
 
-    python scripts/report_screenshot.py                      # the test fixture's incidents
+    python scripts/report_screenshot.py                      # the bundled example corpus
     python scripts/report_screenshot.py --store kg-store     # a built and resolved store
-    python scripts/report_screenshot.py --graph g.trig --out shot.png
+    python scripts/report_screenshot.py --graph tests/fixtures/incidents.trig --out shot.png
 
 It fails (exit 1) when the page has a JavaScript error or a located incident has no marker.
 """
@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.cdp import chromium, find_browser  # noqa: E402
 
-FIXTURE = ROOT / "tests" / "fixtures" / "incidents.trig"
+EXAMPLES = ROOT / "examples" / "corpus"
 
 
 def main() -> int:
@@ -37,10 +37,15 @@ def main() -> int:
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         page_file = Path(tmp) / "report.html"
-        where = (
-            ["--store", str(args.store)] if args.store else ["--graph", str(args.graph or FIXTURE)]
-        )
         kg = Path(sys.executable).with_name("kg")
+        if args.graph:
+            where = ["--graph", str(args.graph)]
+        else:
+            store = args.store or Path(tmp) / "store"
+            if not args.store:  # kg build resolves the events into incidents as it ends
+                build = [str(kg), "build", str(EXAMPLES), "--store", str(store), "--workers", "1"]
+                subprocess.run(build, check=True)
+            where = ["--store", str(store)]
         subprocess.run([str(kg), "report", str(page_file), *where], check=True)
         with chromium(browser) as page:
             page.open(page_file.as_uri())

@@ -12,8 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.export import ACLED_COLUMNS, KG_COLUMNS, interaction
+from kg.export import ACLED_COLUMNS, KG_COLUMNS, interaction, write_acled
+from kg.incident_view import read_incidents
+from kg.resolve import resolve
 from kg.store import GraphStore
+from tests.sparql_servers import build_examples
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "incidents.trig"
 SARAQIB = "https://w3id.org/ar-conflict-kg/resource/incident/i-saraqib-2019-05-05"
@@ -208,3 +211,26 @@ def test_export_bad_input(tmp_path, options, message):
 def test_export_missing_graph_file(tmp_path):
     result = invoke("export", "acled", tmp_path / "a.csv", "--graph", tmp_path / "nope.trig")
     assert result.exit_code == 2 and "no such graph file" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def example_store(tmp_path_factory) -> GraphStore:
+    """The bundled example corpus, built and resolved into incidents by kg resolve."""
+    _, store = build_examples(tmp_path_factory.mktemp("examples"))
+    resolve(store)
+    return store
+
+
+def test_export_acled_of_the_resolved_example_corpus(example_store, tmp_path):
+    q = """SELECT (COUNT(?i) AS ?n) WHERE { GRAPH <https://w3id.org/ar-conflict-kg/resource/graph/incidents> { ?i a aco:Incident } }"""
+    incidents = int(next(iter(example_store.query(q)))["n"].value)
+    out = tmp_path / "examples.csv"
+    assert write_acled(read_incidents(example_store), out) == incidents > 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        got = list(csv.DictReader(handle))
+    assert len(got) == incidents
+    saraqib = next(r for r in got if r["location"] == "Saraqib")
+    assert (saraqib["sub_event_type"], saraqib["kg_outlet_count"]) == ("Air/drone strike", "2")
+    assert {"example-news", "example-wire"} <= set(saraqib["source"].split("; "))
+    assert len(saraqib["kg_sentences"].split()) == 2
+    assert saraqib["event_date"] == "2018-03-11" and saraqib["country"] == "Syria"
