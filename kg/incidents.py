@@ -86,6 +86,23 @@ class Incident:
     reports: list[Report]
     place: str
     evidence: list[Evidence] = field(default_factory=list)
+    # unions over the reports, kept as they join (the judge reads them for every candidate)
+    docs: set[str] = field(default_factory=set, init=False)
+    agents: set[str] = field(default_factory=set, init=False)
+    actors: set[str] = field(default_factory=set, init=False)
+    class_set: set[str] = field(default_factory=set, init=False)
+
+    def __post_init__(self) -> None:
+        reports, self.reports = self.reports, []
+        for r in reports:
+            self.add(r)
+
+    def add(self, report: Report) -> None:
+        self.reports.append(report)
+        self.docs.add(report.doc_id)
+        self.agents |= report.agents
+        self.actors |= report.actors
+        self.class_set.add(report.cls)
 
     @property
     def anchor(self) -> Report:
@@ -100,7 +117,7 @@ class Incident:
         return {r.outlet or f"document:{r.doc_id}" for r in self.reports}
 
     def classes(self) -> set[str]:
-        return {r.cls for r in self.reports}
+        return self.class_set
 
 
 @dataclass
@@ -160,10 +177,10 @@ class Resolver:
     def judge(self, report: Report, incident: Incident) -> Evidence | None:
         """The evidence for ``report`` joining ``incident``, or None when a rule forbids it."""
         assert report.place is not None and report.period is not None
-        if any(r.doc_id == report.doc_id for r in incident.reports):
+        if report.doc_id in incident.docs:
             return None
-        cls_rel = self.class_relation(report.cls, incident)
-        place_rel = self.place_relation(report.place, incident) if cls_rel else None
+        place_rel = self.place_relation(report.place, incident)
+        cls_rel = self.class_relation(report.cls, incident) if place_rel else None
         if cls_rel is None or place_rel is None:
             return None
         gaps = [self.date_relation(report.period, r.period) for r in incident.reports if r.period]
@@ -171,10 +188,10 @@ class Resolver:
             return None
         date_rel, gap = max((g for g in gaps if g is not None), key=lambda g: (g[1], g[0]))
         sides = self.sides
-        agents = sides(set().union(*(r.agents for r in incident.reports)))
+        agents = sides(incident.agents)
         if report.agents and agents and not sides(report.agents) & agents:
             return None  # contradicting agents
-        shared = sides(report.actors) & sides(set().union(*(r.actors for r in incident.reports)))
+        shared = sides(report.actors) & sides(incident.actors)
         if report.cls in NEEDS_SHARED_AGENT and not sides(report.agents) & agents:
             return None
         if cls_rel == "CompatibleClass" and self.rules.compatible_needs_actor and not shared:
@@ -236,7 +253,7 @@ class Resolver:
         if not judged or (unique and len(judged) > 1):
             return None
         evidence, incident = max(judged, key=lambda p: p[0].score)  # the first on ties
-        incident.reports.append(report)
+        incident.add(report)
         incident.evidence.append(evidence)
         if evidence.relations[0] == "PlaceWithin":
             assert report.place is not None
