@@ -203,7 +203,7 @@ def _incident(
     classes: dict[str, EventClass],
     places: _PlaceBook,
     actors: dict[str, Actor],
-    reports: dict[str, list[Report]],
+    reports: dict[str, Report],
 ) -> Incident:
     def first(prop: str) -> Term | None:
         return p[prop][0] if p.get(prop) else None
@@ -243,7 +243,7 @@ def _incident(
         geo_precision=geo,
         reports=tuple(
             sorted(
-                (r for t in p.get(ACO + "hasReport", []) for r in reports.get(t.value, ())),
+                (reports[t.value] for t in p.get(ACO + "hasReport", []) if t.value in reports),
                 key=lambda r: (r.published or "", r.event),
             )
         ),
@@ -316,46 +316,54 @@ def _bare_actor(iri: str) -> Actor:
     return Actor(iri, None, None, frozenset(), None)
 
 
-def _reports(store: GraphStore) -> dict[str, list[Report]]:
-    """Per-document events of incidents with their document, sentence text and trigger."""
-    q = f"""SELECT ?e ?doc ?outlet ?url ?created ?sent ?text ?trigger ?by ?by_ar ?by_en WHERE {{
-        GRAPH <{INCIDENTS_GRAPH}> {{ ?i <{ACO}hasReport> ?e }}
-        OPTIONAL {{ ?e <{ACO}reportedIn> ?doc }}
-        OPTIONAL {{ ?doc dcterms:source ?outlet }}
-        OPTIONAL {{ ?doc schema:url ?url }}
-        OPTIONAL {{ ?doc dcterms:created ?created }}
-        OPTIONAL {{ ?e prov:wasDerivedFrom ?sent . ?sent nif:beginIndex ?b ; nif:endIndex ?end }}
-        OPTIONAL {{ ?doc nif:isString ?all }}
-        BIND(SUBSTR(?all, ?b + 1, ?end - ?b) AS ?text)
-        OPTIONAL {{ ?e <{ACO}trigger>/nif:anchorOf ?trigger }}
-        OPTIONAL {{ ?e <{ACO}reportedBy> ?by
-          OPTIONAL {{ ?by rdfs:label ?by_ar FILTER(lang(?by_ar) = "ar") }}
-          OPTIONAL {{ ?by rdfs:label ?by_en FILTER(lang(?by_en) = "en") }} }}
-    }}"""
-    rows: dict[str, dict[str, Any]] = {}
-    for s in _select(store, q):
-        row = rows.setdefault(s["e"].value, {"cited": set()})
-        for key in ("doc", "outlet", "url", "created", "sent", "text", "trigger"):
+def _reports(store: GraphStore) -> dict[str, Report]:
+    """Per-document events of incidents with their document, sentence text and trigger. When a
+    document tells the event twice, its first sentence and a trigger inside it are kept."""
+    reports = f"GRAPH <{INCIDENTS_GRAPH}> {{ ?i <{ACO}hasReport> ?e }}"
+    rows: dict[str, dict[str, Any]] = defaultdict(lambda: {"cited": set(), "sentences": [],
+                                                           "triggers": []})  # fmt: skip
+    documents = f"""SELECT ?e ?doc ?outlet ?url ?created WHERE {{ {reports}
+        ?e <{ACO}reportedIn> ?doc . OPTIONAL {{ ?doc dcterms:source ?outlet }}
+        OPTIONAL {{ ?doc schema:url ?url }} OPTIONAL {{ ?doc dcterms:created ?created }} }}"""
+    for s in _select(store, documents):
+        row = rows[s["e"].value]
+        for key in ("doc", "outlet", "url", "created"):
             if s[key] is not None:
                 row.setdefault(key, str(s[key].value))
-        if s["by"] is not None:
-            by = Named(s["by"].value, *(s[k].value if s[k] else None for k in ("by_ar", "by_en")))
-            row["cited"].add(by)
-    out: dict[str, list[Report]] = {}
-    for event, row in sorted(rows.items()):
-        report = Report(
-            event=event,
-            document=row.get("doc", ""),
-            outlet=row.get("outlet"),
-            url=row.get("url"),
-            published=row.get("created"),
-            sentence=row.get("sent"),
-            sentence_text=row.get("text"),
-            trigger=row.get("trigger"),
-            cited=tuple(sorted(row["cited"], key=lambda n: n.iri)),
-        )
-        out.setdefault(event, []).append(report)
-    return out
+    sentences = f"""SELECT ?e ?sent ?b ?text WHERE {{ {reports}
+        ?e <{ACO}reportedIn> ?doc ; prov:wasDerivedFrom ?sent .
+        ?sent nif:beginIndex ?b ; nif:endIndex ?end . ?doc nif:isString ?all
+        BIND(SUBSTR(?all, ?b + 1, ?end - ?b) AS ?text) }}"""
+    for s in _select(store, sentences):
+        found = (int(s["b"].value), s["sent"].value, str(s["text"].value))
+        rows[s["e"].value]["sentences"].append(found)
+    triggers = f"SELECT ?e ?t WHERE {{ {reports} ?e <{ACO}trigger>/nif:anchorOf ?t }}"
+    for s in _select(store, triggers):
+        rows[s["e"].value]["triggers"].append(str(s["t"].value))
+    cited = f"""SELECT ?e ?by ?ar ?en WHERE {{ {reports} ?e <{ACO}reportedBy> ?by
+        OPTIONAL {{ ?by rdfs:label ?ar FILTER(lang(?ar) = "ar") }}
+        OPTIONAL {{ ?by rdfs:label ?en FILTER(lang(?en) = "en") }} }}"""
+    for s in _select(store, cited):
+        by = Named(s["by"].value, *(s[k].value if s[k] else None for k in ("ar", "en")))
+        rows[s["e"].value]["cited"].add(by)
+    return {event: _report(event, row) for event, row in sorted(rows.items())}
+
+
+def _report(event: str, row: dict[str, Any]) -> Report:
+    _, sentence, text = min(row["sentences"], default=(0, None, None))
+    triggers = sorted(row["triggers"])
+    inside = [t for t in triggers if text and t in text]
+    return Report(
+        event=event,
+        document=row.get("doc", ""),
+        outlet=row.get("outlet"),
+        url=row.get("url"),
+        published=row.get("created"),
+        sentence=sentence,
+        sentence_text=text,
+        trigger=(inside or triggers or [None])[0],
+        cited=tuple(sorted(row["cited"], key=lambda n: n.iri)),
+    )
 
 
 class _PlaceBook:
