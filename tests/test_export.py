@@ -28,9 +28,9 @@ def invoke(*args):
     return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
-def acled(tmp_path: Path, *options) -> list[dict[str, str]]:
+def acled(tmp_path: Path, *options, graph: Path = FIXTURE) -> list[dict[str, str]]:
     out = tmp_path / "acled.csv"
-    result = invoke("export", "acled", out, "--graph", FIXTURE, *options)
+    result = invoke("export", "acled", out, "--graph", graph, *options)
     assert result.exit_code == 0, result.stderr
     with out.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -234,3 +234,37 @@ def test_export_acled_of_the_resolved_example_corpus(example_store, tmp_path):
     assert {"example-news", "example-wire"} <= set(saraqib["source"].split("; "))
     assert len(saraqib["kg_sentences"].split()) == 2
     assert saraqib["event_date"] == "2018-03-11" and saraqib["country"] == "Syria"
+
+
+COUNTRY_CASES = """
+@prefix aco: <https://w3id.org/ar-conflict-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> .
+@prefix wd: <http://www.wikidata.org/entity/> .
+@prefix res: <https://w3id.org/ar-conflict-kg/resource/> .
+res:graph\\/entities {
+  res:entity\\/facility\\/airbase a aco:Facility ; rdfs:label "قاعدة جوية"@ar ;
+    aco:partOf wd:Q1895761 .
+  wd:Q1895761 a aco:Settlement ; rdfs:label "Saraqib"@en ; aco:country wd:Q858 .
+  res:place\\/geonames-1862415 a aco:Settlement ; rdfs:label "Hiroshima"@en ;
+    aco:geonamesId "1862415" .
+  wd:Q30 a aco:Country ; rdfs:label "United States"@en .
+}
+res:graph\\/incidents {
+  res:incident\\/a a aco:Incident , aco:AirStrike ; sem:hasPlace res:entity\\/facility\\/airbase .
+  res:incident\\/b a aco:Incident , aco:Bombing ; sem:hasPlace res:place\\/geonames-1862415 .
+  res:incident\\/c a aco:Incident , aco:Protest ; sem:hasPlace wd:Q30 .
+}
+"""
+
+
+def test_export_acled_country_from_parent_geonames_or_name(tmp_path):
+    graph = tmp_path / "countries.trig"
+    graph.write_text(COUNTRY_CASES, encoding="utf-8")
+    got = {r["kg_incident"].rsplit("/", 1)[-1]: r for r in acled(tmp_path, graph=graph)}
+    columns = ("iso", "country", "region", "event_id_cnty")
+    assert [tuple(got[k][c] for c in columns) for k in "abc"] == [
+        ("760", "Syria", "Middle East", "SYR1"),  # the facility takes its parent's country
+        ("392", "Japan", "East Asia", "JPN1"),  # GeoNames knows the city's country
+        ("840", "United States", "North America", "USA1"),  # the country itself, by name
+    ]
