@@ -47,10 +47,10 @@ def resolve(
             help="Most days an event dated only by its publication may come after the other.",
             min=0,
         ),
-    ] = 0,
+    ] = 1,
     min_score: Annotated[
         float, typer.Option(help="Least evidence score for a report to join an incident.")
-    ] = 2.0,
+    ] = 3.0,
     compatible_without_actor: Annotated[
         bool,
         typer.Option(

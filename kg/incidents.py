@@ -20,11 +20,15 @@ only when every rule holds; ``GroupingRules`` holds the thresholds:
   publication date (no date words) may be up to ``publication_slack`` days before it; a
   month or a year only when it contains every date of the incident, and only when exactly
   one incident qualifies (a coarse date never chooses between two);
-* **actors**: no contradicting agents (both name agents and share none; a state force or a
-  government is one side with its country); reports of two compatible (not equal) classes
-  need a shared actor (``compatible_needs_actor``); statements, appeals, rejections,
-  negotiations and agreements need a shared agent;
-* the **score** (below) is at least ``min_score``.
+* **actors**: no contradicting agents: the report's agent is not a target or victim of the
+  incident, nor the other way round, unless it is also an agent (clashes excepted; a state
+  force or a government is one side with its country). Agents that merely differ do not
+  contradict. Reports of two compatible (not equal) classes need a shared actor
+  (``compatible_needs_actor``); statements, appeals, rejections, negotiations and agreements
+  need a shared agent;
+* the **score**, the sum of the ``WEIGHTS`` of the relations that hold, is at least
+  ``min_score`` (3.0): the same place, day and class, or a weaker agreement on one of them
+  made up by a shared actor.
 """
 
 from __future__ import annotations
@@ -51,11 +55,12 @@ COMPATIBLE = {
 }
 OUTCOME_CLASSES = {"Killing"}  # left out of the incident's class when a cause is reported
 NEEDS_SHARED_AGENT = {"Statement", "Appeal", "Rejection", "Negotiation", "Agreement"}
+SYMMETRIC = {"ArmedClash"}  # either side may be named as the agent
 
 # evidence weights: what each kind of agreement adds to the score
 WEIGHTS = {
     "SamePlace": 1.0, "PlaceWithin": 0.5, "PlaceContains": 0.5,
-    "SameDay": 1.0, "DayWindow": 0.7, "WithinPeriod": 0.3,
+    "SameDay": 1.0, "DayWindow": 0.7, "WithinPeriod": 0.5,
     "SameClass": 1.0, "CompatibleClass": 0.5,
     "SharedActor": 0.5,
 }  # fmt: skip
@@ -64,8 +69,8 @@ WEIGHTS = {
 @dataclass(frozen=True)
 class GroupingRules:
     day_window: int = 0
-    publication_slack: int = 0
-    min_score: float = 2.0
+    publication_slack: int = 1
+    min_score: float = 3.0
     compatible_needs_actor: bool = True
 
 
@@ -165,6 +170,23 @@ class Resolver:
                 slack = max(slack, self.rules.publication_slack)
         return ("DayWindow", gap) if gap <= slack else None
 
+    def reversed_roles(self, report: Report, incident: Incident) -> bool:
+        """Do the reports contradict each other on who did it: the report's agent is a target
+        or victim of the incident, or the other way round, and never also its agent? (Not for
+        clashes, where either side may be named first.) Agents that are merely different are
+        not a contradiction: outlets attribute one strike to the United States, to France or
+        to Britain."""
+        if report.cls in SYMMETRIC or incident.class_set & SYMMETRIC:
+            return False
+        sides = self.sides
+        mine, theirs = sides(report.agents), sides(incident.agents)
+        if mine & theirs:
+            return False
+        if mine and mine & sides(incident.actors - incident.agents):
+            return True
+        patients = report.targets | report.victims
+        return bool(theirs and patients and theirs & sides(patients))
+
     @staticmethod
     def class_relation(cls: str, incident: Incident) -> str | None:
         classes = incident.classes()
@@ -189,7 +211,7 @@ class Resolver:
         date_rel, gap = max((g for g in gaps if g is not None), key=lambda g: (g[1], g[0]))
         sides = self.sides
         agents = sides(incident.agents)
-        if report.agents and agents and not sides(report.agents) & agents:
+        if self.reversed_roles(report, incident):
             return None  # contradicting agents
         shared = sides(report.actors) & sides(incident.actors)
         if report.cls in NEEDS_SHARED_AGENT and not sides(report.agents) & agents:

@@ -246,8 +246,12 @@ def test_incidents_classes_compatible_and_actors_contradicting():
     assert res.judge(killing, strike) is None  # compatible class, but no actor in common
     killing.agents = {"syria"}  # the country the army acts for
     assert res.judge(killing, strike) is not None
+    strike.reports[0].targets = {"rebels"}
+    strike.actors.add("rebels")
     other_side = report("c", "AirStrike", "p", "2018-03-11", agents={"rebels"})
-    assert res.judge(other_side, strike) is None
+    assert res.judge(other_side, strike) is None  # the target of one is the agent of the other
+    ally = report("e", "AirStrike", "p", "2018-03-11", agents={"allies"})
+    assert res.judge(ally, strike) is not None  # another attribution, not a contradiction
     assert (
         incident_class(Incident([strike.reports[0], killing], "p"), res.data.superclasses)
         == "AirStrike"
