@@ -55,7 +55,8 @@ def _incidents(
     place: str | None,
     actor: str | None,
 ) -> list[Incident]:
-    from kg.incident_view import Selection, parse_day, read_incidents, select
+    from kg.incident_select import Selection, parse_day, select
+    from kg.incident_view import read_incidents
     from kg.store import DEFAULT_STORE, GraphStore
 
     if graph is not None and store_dir is not None:

@@ -20,7 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kg.incident_view import Actor, Incident, Named
+from kg.incident_view import Actor, Incident
+from kg.place_book import Named
 from kg.rdf import WD
 from kg.store import atomic_output
 

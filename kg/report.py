@@ -254,8 +254,8 @@ class _Box:
     label_chars: int = 30  # longer labels are cut, the full one is the node's tooltip
 
 
-def network_svg(incidents: list[Incident]) -> tuple[str, str]:
-    """The actor network as inline SVG, and a caption line with its size."""
+def actor_network(incidents: list[Incident]) -> Any:
+    """A networkx DiGraph: actors, and agent → target/victim edges weighted by incidents."""
     import networkx as nx
 
     graph = nx.DiGraph()
@@ -268,6 +268,14 @@ def network_svg(incidents: list[Incident]) -> tuple[str, str]:
                     continue
                 data = graph.get_edge_data(agent.iri, other.iri) or {"weight": 0}
                 graph.add_edge(agent.iri, other.iri, weight=data["weight"] + 1)
+    return graph
+
+
+def network_svg(incidents: list[Incident]) -> tuple[str, str]:
+    """The actor network as inline SVG, and a caption line with its size."""
+    import networkx as nx
+
+    graph = actor_network(incidents)
     caption = f"{graph.number_of_nodes()} actors, {graph.number_of_edges()} links."
     if graph.number_of_nodes() == 0:
         return "<p>No actor is named in these incidents.</p>", caption

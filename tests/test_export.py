@@ -268,3 +268,10 @@ def test_export_acled_country_from_parent_geonames_or_name(tmp_path):
         ("392", "Japan", "East Asia", "JPN1"),  # GeoNames knows the city's country
         ("840", "United States", "North America", "USA1"),  # the country itself, by name
     ]
+
+
+@pytest.mark.parametrize("command", [("export", "acled"), ("export", "geojson"), ("report",)])
+def test_export_commands_have_help(command):
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.output and "--since" in result.output and "--place" in result.output
