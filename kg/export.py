@@ -20,9 +20,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kg.incident_view import Actor, Incident
+from kg.incident_view import Actor, Incident, acled_code
 from kg.place_book import Named
-from kg.rdf import WD
+from kg.rdf import ACO, WD
 from kg.store import atomic_output
 
 ACLED_COLUMNS = (
@@ -40,7 +40,7 @@ KG_COLUMNS = (
 )  # fmt: skip
 # ACLED's time_precision: 1 the day is known, 2 the week, 3 only the month (coded mid-month).
 # ACLED has no year-only code: such incidents get 3 and mid-year; kg_date keeps the graph's.
-TIME_PRECISION = {"Day": "1", "Month": "3", "Year": "3"}
+TIME_PRECISION = {"Day": "1", "Week": "2", "Month": "3", "Year": "3"}
 DISORDER_TYPE = {
     "Battles": "Political violence",
     "Explosions/Remote violence": "Political violence",
@@ -99,7 +99,7 @@ def acled_row(incident: Incident, country: Country, event_id: str) -> dict[str, 
         "event_id_cnty": event_id,
         "event_date": acled_date(incident),
         "year": (incident.date or "")[:4],
-        "time_precision": TIME_PRECISION.get(incident.precision or "", ""),
+        "time_precision": time_precision(incident),
         "disorder_type": DISORDER_TYPE.get(cls.acled_event_type or "", ""),
         "event_type": cls.acled_event_type or "",
         "sub_event_type": cls.acled_sub_event_type or "",
@@ -122,9 +122,7 @@ def acled_row(incident: Incident, country: Country, event_id: str) -> dict[str, 
         "location": place.label if place else "",
         "latitude": f"{coords[0]:.5f}" if coords else "",
         "longitude": f"{coords[1]:.5f}" if coords else "",
-        "geo_precision": incident.geo_precision
-        if incident.geo_precision in ("1", "2", "3")
-        else "",
+        "geo_precision": geo_precision(incident),
         "source": "; ".join(_sources(incident)),
         "source_scale": "",
         "notes": notes(incident),
@@ -179,6 +177,24 @@ def inter_code(actor: Actor, incident: Incident, country: Country) -> int | None
     if "Person" in kinds and actor in incident.victims + incident.targets:
         return CIVILIANS
     return None
+
+
+def time_precision(incident: Incident) -> str:
+    """The ontology's ``aco:acledTimePrecision`` of the precision (issue 9), else this module's."""
+    if incident.precision is None:
+        return ""
+    coded = acled_code(ACO + incident.precision, "acled_time_precision")
+    return coded or TIME_PRECISION.get(incident.precision, "")
+
+
+def geo_precision(incident: Incident) -> str:
+    """ACLED's code of the incident's ``aco:geoPrecision``, else the most precise (lowest) of
+    its reports' (issue 9 writes them on the events); empty when the graph has none."""
+    own = acled_code(incident.geo_precision, "acled_geo_precision")
+    if own:
+        return own
+    codes = [acled_code(r.geo_precision, "acled_geo_precision") for r in incident.reports]
+    return min((c for c in codes if c), default="")
 
 
 def interaction(inter1: int | None, inter2: int | None) -> str:

@@ -44,7 +44,10 @@ class Report:
     sentence: str | None
     sentence_text: str | None
     trigger: str | None
-    cited: tuple[Named, ...]  # the sources the article cites (aco:reportedBy)
+    cited: tuple[Named, ...]
+    geo_precision: str | None = (
+        None  # the event's aco:geoPrecision (issue 9), when present  # the sources the article cites (aco:reportedBy)
+    )
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class Incident:
     iri: str
     event_class: EventClass
     date: str | None  # xsd:date, gYearMonth or gYear lexical form
-    precision: str | None  # Day, Month or Year
+    precision: str | None  # Day, Month or Year (Week from issue 9): aco: local names
     place: Place | None
     agents: tuple[Actor, ...]
     targets: tuple[Actor, ...]
@@ -78,7 +81,7 @@ class Incident:
     tolls_disagree: bool | None
     report_count: int | None
     outlet_count: int | None
-    geo_precision: str | None  # as issue 9 writes it, when present
+    geo_precision: str | None  # aco:geoPrecision (issue 9): its IRI, or a literal's value
     reports: tuple[Report, ...]
 
     @property
@@ -175,7 +178,7 @@ def _incident(
     disagree = first(ACO + "tollsDisagree")
     stamp, precision, geo = first(SEM + "hasTimeStamp"), first(ACO + "timePrecision"), None
     if (gp := first(ACO + "geoPrecision")) is not None:
-        geo = str(gp.value) if isinstance(gp, ox.Literal) else local_name(gp.value)
+        geo = str(gp.value)
     return Incident(
         iri=iri,
         event_class=event_class,
@@ -201,15 +204,17 @@ def _incident(
 
 
 @lru_cache(maxsize=1)
-def ontology_classes() -> dict[str, EventClass]:
-    """Event classes of ``ontology/conflict.ttl`` with their labels and ACLED alignment."""
+def _ontology_values(path: str = str(ONTOLOGY_FILE)) -> dict[str, dict[str, str]]:
+    """Labels and ACLED annotations of the ontology's terms, by IRI."""
     values: dict[str, dict[str, str]] = defaultdict(dict)
     wanted = {
         RDFS + "label": "label",
         ACO + "acledEventType": "acled_event_type",
         ACO + "acledSubEventType": "acled_sub_event_type",
+        ACO + "acledTimePrecision": "acled_time_precision",  # issue 9's codes, when present
+        ACO + "acledGeoPrecision": "acled_geo_precision",
     }
-    for triple in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE):
+    for triple in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
         key = wanted.get(triple.predicate.value)
         if key is None or not isinstance(triple.subject, ox.NamedNode):
             continue
@@ -217,6 +222,11 @@ def ontology_classes() -> dict[str, EventClass]:
         if key == "label" and isinstance(obj, ox.Literal):
             key = f"label_{obj.language or 'en'}"
         values[triple.subject.value].setdefault(key, str(obj.value))
+    return dict(values)
+
+
+def ontology_classes() -> dict[str, EventClass]:
+    """Event classes of ``ontology/conflict.ttl`` with their labels and ACLED alignment."""
     return {
         iri: EventClass(
             iri,
@@ -225,8 +235,18 @@ def ontology_classes() -> dict[str, EventClass]:
             v.get("acled_event_type"),
             v.get("acled_sub_event_type"),
         )
-        for iri, v in values.items()
+        for iri, v in _ontology_values().items()
     }
+
+
+def acled_code(term: str | None, annotation: str, path: str = str(ONTOLOGY_FILE)) -> str | None:
+    """The ACLED code (``acled_time_precision`` or ``acled_geo_precision``) that the ontology
+    gives a precision term; a bare number (a literal in the graph) is its own code."""
+    if term is None:
+        return None
+    if term.isdigit():
+        return term
+    return _ontology_values(path).get(term, {}).get(annotation)
 
 
 def _actors(store: GraphStore) -> dict[str, Actor]:
@@ -283,6 +303,9 @@ def _reports(store: GraphStore) -> dict[str, Report]:
     for s in select_rows(store, cited):
         by = Named(s["by"].value, *(s[k].value if s[k] else None for k in ("ar", "en")))
         rows[s["e"].value]["cited"].add(by)
+    geo = f"SELECT ?e ?g WHERE {{ {reports} ?e <{ACO}geoPrecision> ?g }}"
+    for s in select_rows(store, geo):
+        rows[s["e"].value].setdefault("geo", str(s["g"].value))
     return {event: _report(event, row) for event, row in sorted(rows.items())}
 
 
@@ -300,4 +323,5 @@ def _report(event: str, row: dict[str, Any]) -> Report:
         sentence_text=text,
         trigger=(inside or triggers or [None])[0],
         cited=tuple(sorted(row["cited"], key=lambda n: n.iri)),
+        geo_precision=row.get("geo"),
     )

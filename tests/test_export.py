@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.export import ACLED_COLUMNS, KG_COLUMNS, interaction, write_acled
-from kg.incident_view import read_incidents
+from kg.incident_view import acled_code, read_incidents
 from kg.resolve import resolve
 from kg.store import GraphStore
 from tests.sparql_servers import build_examples
@@ -275,3 +275,32 @@ def test_export_commands_have_help(command):
     result = invoke(*command, "--help")
     assert result.exit_code == 0
     assert "Usage" in result.output and "--since" in result.output and "--place" in result.output
+
+
+def test_export_precision_codes_come_from_the_ontology(tmp_path):
+    ontology = tmp_path / "codes.ttl"
+    ontology.write_text(
+        "@prefix aco: <https://w3id.org/ar-conflict-kg/ontology#> .\n"
+        "aco:Week aco:acledTimePrecision 2 .\naco:GeoPartOfPlace aco:acledGeoPrecision 2 .\n",
+        encoding="utf-8",
+    )
+    aco, path = "https://w3id.org/ar-conflict-kg/ontology#", str(ontology)
+    assert acled_code(aco + "GeoPartOfPlace", "acled_geo_precision", path) == "2"
+    assert acled_code(aco + "Week", "acled_time_precision", path) == "2"
+    assert acled_code(aco + "GeoUnknown", "acled_geo_precision", path) is None
+    assert acled_code("3", "acled_geo_precision", path) == "3"  # a literal code is its own
+    assert acled_code(None, "acled_geo_precision", path) is None
+
+
+def test_export_geo_precision_literal_on_the_incident(tmp_path):
+    graph = tmp_path / "geo.trig"
+    text = COUNTRY_CASES.replace(
+        "sem:hasPlace res:place\\/geonames-1862415 .",
+        "sem:hasPlace res:place\\/geonames-1862415 ; aco:geoPrecision 2 .",
+    )
+    graph.write_text(text, encoding="utf-8")
+    got = {
+        r["kg_incident"].rsplit("/", 1)[-1]: r["geo_precision"]
+        for r in acled(tmp_path, graph=graph)
+    }
+    assert got == {"a": "", "b": "2", "c": ""}
