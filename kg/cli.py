@@ -390,11 +390,12 @@ def ontology() -> None:
 
 
 def _register_extensions() -> None:
-    from kg import cli_incidents, cli_linked, cli_scale
+    from kg import cli_export, cli_incidents, cli_linked, cli_scale
 
     cli_incidents.register(app)
     cli_linked.register(app)
     cli_scale.register(app)
+    cli_export.register(app)
 
 
 _register_extensions()
