@@ -95,6 +95,9 @@ def build(
             "model (installed with `camel_data -i ner-arabert`; runs in this process)."
         ),
     ] = "rules",
+    no_resolve: Annotated[
+        bool, typer.Option("--no-resolve", help="Do not group events into incidents (kg resolve).")
+    ] = False,
 ) -> None:
     """Build the graph from a corpus: into the embedded store, an RDF file, or both."""
     from kg.corpus import CorpusReader
@@ -110,6 +113,7 @@ def build(
         reader = CorpusReader(corpus, policy=on_error)
         sinks: list[Sink] = []
         known = None
+        store = None
         if store_dir is not None or out_file is None:
             store = GraphStore(store_dir or DEFAULT_STORE)
             store.ensure_ontology()
@@ -133,6 +137,13 @@ def build(
     if summary.read == 0 and summary.unchanged == 0:
         err.print("Error: no document could be read", markup=False)
         raise typer.Exit(2)
+    if store is not None and not no_resolve:
+        from kg.cli_incidents import run_resolve
+
+        try:
+            err.print(run_resolve(store), markup=False)
+        except KgError as exc:
+            err.print(f"resolve: {exc.message}", markup=False)
 
 
 def _ner_mapper(name: str) -> Mapper:
@@ -284,10 +295,15 @@ def evaluate_command(
             store.load_file(graph)
         else:
             store = GraphStore(store_dir or DEFAULT_STORE, read_only=True)
-        report = evaluate(read_gold(gold), read_graph(store))
+        records = read_gold(gold)
+        data = evaluate(records, read_graph(store)).as_dict()
+        incident_gold = [g for g in records if "incident" in g]
+        if incident_gold:
+            from kg.bcubed import score_incidents
+
+            data["incidents"] = score_incidents(incident_gold, store).as_dict()
     except KgError as exc:
         fail(exc)
-    data = report.as_dict()
     if json_out is not None:
         json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     _print_report(data)
@@ -349,6 +365,10 @@ def _print_report(data: dict[str, Any]) -> None:
         str(ev["negated_total"]),
     )
     out.print(acc)
+    if "incidents" in data:
+        from kg.cli_incidents import print_grouping_score
+
+        print_grouping_score(data["incidents"])
     errors = Table("remaining errors", "count")
     for name, n in list(data["errors"].items())[:25]:
         errors.add_row(name, str(n))
@@ -389,10 +409,12 @@ def ontology() -> None:
 
 
 def _register_extensions() -> None:
-    from kg import cli_linked, cli_scale
+    from kg import cli_export, cli_incidents, cli_linked, cli_scale
 
+    cli_incidents.register(app)
     cli_linked.register(app)
     cli_scale.register(app)
+    cli_export.register(app)
 
 
 _register_extensions()

@@ -175,6 +175,8 @@ class atomic_output:
             raise InputError(f"no such folder for the output: {directory}")
         fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=directory)
         os.close(fd)
+        # mkstemp makes the file private (0600); the output gets the mode any new file would
+        os.chmod(self.tmp, 0o666 & ~_umask())
         return self.tmp
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
@@ -183,6 +185,12 @@ class atomic_output:
             os.replace(self.tmp, self.path)
         else:
             Path(self.tmp).unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _first_line(exc: Exception) -> str:

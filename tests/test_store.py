@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,19 @@ def test_removing_documents_drops_their_graphs(tmp_path, corpus):
     assert store.remove_documents([doc_graph("ex-001")]) == 1
     assert n_events(store) < before
     assert "ex-001" not in store.document_hashes()
+
+
+def test_atomic_output_gives_the_file_the_usual_mode(tmp_path):
+    import os
+    import stat
+
+    from kg.store import atomic_output
+
+    mask = os.umask(0o022)
+    try:
+        with atomic_output(tmp_path / "graph.ttl") as tmp:
+            Path(tmp).write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "graph.ttl").stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]  # no temporary file left
