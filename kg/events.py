@@ -166,7 +166,8 @@ ARMED_WORDS = _word_set.__wrapped__(
 
 
 def _satisfied(trig: _Trigger, tokens: Sequence[Token], sent: _Sentence) -> bool:
-    """Does the trigger meet its lexicon constraint ("before:…", "after:…", "armed:N")?"""
+    """Does the trigger meet its lexicon constraint ("before:…", "after:…", "unless-after:…",
+    "armed:N")?"""
     if not trig.constraint or trig.constraint == "weak":
         return True
     what, _, rest = trig.constraint.partition(":")
@@ -182,6 +183,8 @@ def _satisfied(trig: _Trigger, tokens: Sequence[Token], sent: _Sentence) -> bool
     window = int(n)
     if what == "before":
         return _near(tokens, trig.first - window, trig.first, _word_set(words))
+    if what == "unless-after":  # "فجر الخميس" is dawn, not a bombing
+        return not _near(tokens, trig.end, trig.end + window, _word_set(words))
     return _near(tokens, trig.end, trig.end + window, _word_set(words))
 
 
@@ -361,7 +364,9 @@ def _counts(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, Co
 
 
 INJURY_WORDS = {normalise(w) for w in ("إصابة", "إصابات", "جرح", "جراح", "بجروح", "جروح", "جرحى",
-                                        "مصابين", "أصيب", "أصيبوا", "يصاب", "بإصابة")}  # fmt: skip
+                                        "مصابين", "أصيب", "أصيبوا", "يصاب", "بإصابة", "جريحا",
+                                        "جريح", "جريحاً", "مصابا", "مصاباً", "أصيبت", "المصابين",
+                                        "الجرحى")}  # fmt: skip
 
 
 def _injury_context(tokens: Sequence[Token], i: int, j: int) -> bool:
@@ -444,7 +449,8 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
             cls = _resolve_class(trig.cls, roles, mentions, norm, weapon)
             time = min(times, key=lambda t: abs(t[0] - trig.first))[2] if times else pub
             span = (tokens[trig.first].start, tokens[trig.end - 1].end)
-            back = trig.pos == "noun" and trig.stem.startswith("ال") and not roles and place is None
+            # a definite noun ("الغارة", "بالهجوم") may refer back to a happening told before
+            back = trig.pos == "noun" and trig.stem.startswith("ال")
             local.append(
                 Event(
                     cls,
@@ -622,11 +628,12 @@ def _merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Eve
         target = None
         for k, other in enumerate(out):
             same_place = place_key(ev) is not None and place_key(other) == place_key(ev)
+            open_place = ev.place is None or other.place is None or same_place
             if (
                 other.cls == ev.cls
                 and other.negated == ev.negated
                 and other.hedged == ev.hedged
-                and (same_place or (ev.back_reference and not ev.counts))
+                and (same_place or (ev.back_reference and not ev.counts and open_place))
                 and _same_time(other.time, ev.time)
             ):
                 target = k  # the most recent such event: keep looking
