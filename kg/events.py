@@ -34,6 +34,7 @@ VIOLENT = (
     "NonStateActorTakesTerritory",
 )
 SPECIFIC_ATTACKS = ("AirStrike", "Shelling", "Bombing")
+VERBAL = ("Statement", "Appeal", "Rejection")
 TERRITORY = {"GovernmentRegainsTerritory", "NonStateActorTakesTerritory"}
 # when a killing and an attack are one event, the more specific class names it
 VIOLENT_RANK = {c: n for n, c in enumerate((
@@ -618,24 +619,33 @@ def _complete_counts(ev: Event) -> Event:
 
 
 def _merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Event]:
-    """The same happening told twice (same class, place entity and day) is one event."""
+    """The same happening told twice is one event: the same class and day, and places and
+    agents that do not conflict (the same entity, or one of the tellings does not name it).
+    A happening with a place of its own stays apart from one elsewhere, unless the later
+    telling is a bare back reference ("الغارة") with no figure of its own."""
 
-    def place_key(ev: Event) -> str | None:
-        return mentions[ev.place].entity_key if ev.place is not None else None
+    def key(mi: int | None) -> str | None:
+        return mentions[mi].entity_key if mi is not None else None
 
     out: list[Event] = []
     for ev in events:
         target = None
         for k, other in enumerate(out):
-            same_place = place_key(ev) is not None and place_key(other) == place_key(ev)
-            open_place = ev.place is None or other.place is None or same_place
             if (
-                other.cls == ev.cls
-                and other.negated == ev.negated
-                and other.hedged == ev.hedged
-                and (same_place or (ev.back_reference and not ev.counts and open_place))
-                and _same_time(other.time, ev.time)
+                other.cls != ev.cls
+                or other.negated != ev.negated
+                or other.hedged != ev.hedged
+                or not _same_time(other.time, ev.time)
             ):
+                continue
+            same_place = key(ev.place) is not None and key(other.place) == key(ev.place)
+            open_place = ev.place is None or other.place is None or same_place
+            agents = [{key(mi) for role, mi in e.roles if role == "agent"} for e in (ev, other)]
+            if ev.cls in VERBAL:  # what one party says is not what another says
+                fits = agents[0] == agents[1]
+            else:
+                fits = len(agents[0] | agents[1]) <= 1 or ev.back_reference
+            if same_place or (open_place and fits):
                 target = k  # the most recent such event: keep looking
                 if same_place:
                     break
