@@ -47,7 +47,9 @@ HEDGES = {normalise(w) for w in ("حال", "إذا", "اذا", "لو", "قد", "
                                  "يهدد", "تهدد", "هدد", "هددت", "محتمل", "ربما", "يمكن",
                                  "ستقوم", "سيتم", "مخاوف", "خشية", "احتمال", "مستعد", "مستعدة",
                                  "وقف", "إيقاف", "السماح", "منع", "ضرورة", "يجب", "التخطيط",
-                                 "محاولة", "تنفيذ", "تهديد", "يخطط", "تخطط", "إمكانية")}  # fmt: skip
+                                 "محاولة", "تنفيذ", "تهديد", "يخطط", "تخطط", "إمكانية",
+                                 "تهديدات", "تهديداته", "تهديداتها", "موعد", "قدرة", "قدرته",
+                                 "قدرتها")}  # fmt: skip
 ANTICIPATED = {normalise(w) for w in ("وشيكة", "المرتقبة", "مرتقبة", "المحتملة", "محتملة",
                                       "المقبلة", "المحتمل", "المرتقب", "المنتظرة")}  # fmt: skip
 DENIAL_VERBS = {normalise(w) for w in ("نفى", "نفت", "ينفي", "تنفي", "نفوا", "ينفون")}
@@ -470,7 +472,7 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
         counts += _implicit_tolls(tokens, triggers, s.first_token, s.end_token, mentions, sent)
         local, zero = _zero_tolls(local)
         local = _merge_in_sentence(local)
-        events += _attach_counts(local, counts + zero)
+        events += [_killing_class(e, mentions) for e in _attach_counts(local, counts + zero)]
     return _merge_in_document(events, mentions)
 
 
@@ -603,6 +605,22 @@ def _attach_counts(events: list[Event], counts: list[tuple[int, Count]]) -> list
             extra.append(Count("fatalities", count.value, count.qualifier, count.span))
         out[k] = replace(out[k], counts=out[k].counts + tuple(extra))
     return [_complete_counts(e) for e in out]
+
+
+def _killing_class(ev: Event, mentions: list[Mention]) -> Event:
+    """A killing told with no more specific violence is coded by who was killed, as ACLED
+    does: fighters or soldiers killed are a battle ("مقتل 25 جنديا", "مصرع قيادي حوثي"),
+    civilians killed by a named armed actor an attack on civilians."""
+    if ev.cls != "Killing":
+        return ev
+    victims = {mentions[i].kind for role, i in ev.roles if role == "victim"}
+    counted = {c.what for c in ev.counts}
+    if counted & {"fighters", "soldiers"} or victims & set(ARMED_KINDS):
+        return replace(ev, cls="ArmedClash")
+    armed_agent = any(mentions[i].kind in ARMED_KINDS for role, i in ev.roles if role == "agent")
+    if armed_agent and (counted & {"civilians", "children", "women"} or "civilians" in victims):
+        return replace(ev, cls="AttackOnCivilians")
+    return ev
 
 
 def _complete_counts(ev: Event) -> Event:
