@@ -35,6 +35,10 @@ VIOLENT = (
 )
 SPECIFIC_ATTACKS = ("AirStrike", "Shelling", "Bombing")
 VERBAL = ("Statement", "Appeal", "Rejection")
+BATTLE_AND_TERRITORY = tuple(
+    frozenset({"ArmedClash", c})
+    for c in ("GovernmentRegainsTerritory", "NonStateActorTakesTerritory", "TakeControl")
+)
 TERRITORY = {"GovernmentRegainsTerritory", "NonStateActorTakesTerritory"}
 # when a killing and an attack are one event, the more specific class names it
 VIOLENT_RANK = {c: n for n, c in enumerate((
@@ -196,7 +200,7 @@ def _polarity(tokens: Sequence[Token], trig: _Trigger, first: int) -> tuple[bool
     negated = hedged = False
     for k in range(max(first, trig.first - 4), trig.first):
         stems = {s for s, _ in clitic_variants(tokens[k].norm)}
-        if stems & NEGATORS:
+        if stems & NEGATORS and not _unmanned(tokens, k):
             negated = True
         if stems & HEDGES:
             hedged = True
@@ -209,6 +213,14 @@ def _polarity(tokens: Sequence[Token], trig: _Trigger, first: int) -> tuple[bool
         if tokens[k].norm in ANTICIPATED:
             hedged = True  # "ضربة وشيكة", "الضربة المرتقبة"
     return negated, hedged
+
+
+UNMANNED = {normalise(w) for w in ("طيار", "طيارين")}
+
+
+def _unmanned(tokens: Sequence[Token], k: int) -> bool:
+    """ "طائرة من دون طيار" / "بدون طيار" is a drone, not a negation."""
+    return k + 1 < len(tokens) and tokens[k + 1].norm in UNMANNED
 
 
 class _Sentence:
@@ -516,6 +528,8 @@ def _merge_in_sentence(events: list[Event]) -> list[Event]:
                     and other.cls in SPECIFIC_ATTACKS
                     and ev.cls != other.cls
                 )
+                # the fighting and the change of control it brought are two events
+                and {ev.cls, other.cls} not in BATTLE_AND_TERRITORY
             )
             if same or violent_pair:
                 target = k
