@@ -69,6 +69,7 @@ AGENT_KINDS = ("state_force", "armed_group", "government", "person", "organisati
 ARMED_KINDS = ("state_force", "armed_group")
 TARGET_MARKERS = {normalise(w) for w in ("على", "ضد", "مع", "استهدف", "استهدفت", "مستهدفا",
                                          "مستهدفة", "لصفوف", "صفوف")}  # fmt: skip
+TO = {normalise(w) for w in ("إلى", "الى")}
 PREPOSITIONS = {normalise(w) for w in ("على", "ضد", "في", "من", "إلى", "الى", "عن", "مع", "بين")}
 VICTIM_CLASSES = ("Killing", "AttackOnCivilians", "Arrest", "Abduction")
 PLACE_ORDER = {"facility": 0, "neighbourhood": 1, "settlement": 2, "region": 3, "country": 4}
@@ -299,6 +300,9 @@ def _roles(
             agent = last
     roles: list[tuple[str, int]] = [("agent", agent)] if agent is not None else []
     victim_role = trig.cls in VICTIM_CLASSES
+    addressee = _addressee(tokens, trig, ms, after, agent)
+    if addressee is not None:
+        return [*roles, ("addressee", addressee)], _place(trig, sent, sources)
     for i in after:
         if i == agent:
             continue
@@ -310,6 +314,35 @@ def _roles(
         elif _preceded_by_marker(tokens, ms[i]) or trig.pos == "verb":
             roles.append(("target", i))
             break
+    return roles, _place(trig, sent, sources)
+
+
+def _addressee(
+    tokens: Sequence[Token], trig: _Trigger, ms: list[Mention], after: list[int], agent: int | None
+) -> int | None:
+    """To whom an appeal is made ("دعت الأمم المتحدة الحكومة السورية إلى", "ناشد المجلس
+    الدول"), or a statement told ("قال المالكي لشبكة CNN"): the actor named after the
+    speaker, directly or with "ل"/"إلى"."""
+    if trig.cls not in ("Appeal", "Statement"):
+        return None
+    start = ms[agent].end_token if agent is not None and ms[agent].first_token >= trig.end else 0
+    for i in after:
+        if i == agent or ms[i].first_token < start or ms[i].kind == "civilians":
+            continue
+        prev = tokens[ms[i].first_token - 1].norm if ms[i].first_token > 0 else ""
+        attached = ms[i].start > tokens[ms[i].first_token].start
+        lam = attached and tokens[ms[i].first_token].norm[:1] == "ل"
+        if trig.cls == "Statement":
+            return i if lam or prev in TO else None
+        if lam or prev in TO or not _preceded_by_preposition(tokens, ms[i]):
+            return i
+        return None
+    return None
+
+
+def _place(trig: _Trigger, sent: _Sentence, sources: set[int]) -> int | None:
+    """The first specific place named after the trigger, else the one before it."""
+    ms = sent.mentions
     places = [i for i in sent.places() if i not in sources]
     later = [i for i in places if trig.end <= ms[i].first_token <= trig.end + 2 * WINDOW]
     specific = [i for i in later if ms[i].kind != "country"]
@@ -322,7 +355,7 @@ def _roles(
         place = min(earlier, key=lambda i: (PLACE_ORDER.get(ms[i].kind, 5), -ms[i].start))
     else:
         place = None
-    return roles, place
+    return place
 
 
 def _preceded_by_marker(tokens: Sequence[Token], mention: Mention) -> bool:
@@ -384,11 +417,17 @@ INJURY_WORDS = {normalise(w) for w in ("إصابة", "إصابات", "جرح", "
                                         "الجرحى")}  # fmt: skip
 
 
+KILL_WORDS = {normalise(w) for w in ("قتل", "مقتل", "قتلى", "مصرع", "استشهاد", "وفاة", "حصيلة")}
+
+
 def _injury_context(tokens: Sequence[Token], i: int, j: int) -> bool:
-    """Is the figure at tokens [i, j] a count of injured ("إصابة 20 شخصاً بجروح")?"""
-    around = [tokens[k].norm for k in range(max(0, i - 3), i)]
-    around += [tokens[k].norm for k in range(j + 1, min(len(tokens), j + 3))]
-    return any(w in INJURY_WORDS or w[1:] in INJURY_WORDS for w in around)
+    """Is the figure at tokens [i, j] a count of injured ("إصابة 20 شخصاً بجروح")? The words
+    just before it decide first: "قتل خمسة أشخاص وأصيب 48" counts five killed."""
+    before = [tokens[k].norm for k in range(max(0, i - 3), i)]
+    if any(w in KILL_WORDS or w[1:] in KILL_WORDS for w in before):
+        return False
+    after = [tokens[k].norm for k in range(j + 1, min(len(tokens), j + 3))]
+    return any(w in INJURY_WORDS or w[1:] in INJURY_WORDS for w in before + after)
 
 
 AIR_WORDS = _word_set.__wrapped__(
@@ -425,9 +464,9 @@ def _resolve_class(
             return "NonStateActorTakesTerritory"
         regain = any(w in trigger_norm for w in ("استعاد", "حرر", "تحرير"))
         return "GovernmentRegainsTerritory" if regain else "NonStateActorTakesTerritory"
+    if weapon is not None:
+        return weapon
     if cls == "Attack":
-        if weapon is not None:
-            return weapon
         return "AttackOnCivilians" if kinds.get("target") == "civilians" else "ArmedClash"
     return cls
 
@@ -461,6 +500,9 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
             roles, place = _roles(tokens, trig, sent, sources)
             norm = " ".join(tokens[k].norm for k in range(trig.first, trig.end))
             weapon = _weapon_class(tokens, trig) if trig.cls == "Attack" else None
+            if trig.cls == "Shelling" and trig.stem.lstrip("ال").startswith("قصف"):
+                # "قصفت طائرات حربية": shelling by aircraft is an air strike
+                weapon = "AirStrike" if _weapon_class(tokens, trig) == "AirStrike" else None
             cls = _resolve_class(trig.cls, roles, mentions, norm, weapon)
             time = min(times, key=lambda t: abs(t[0] - trig.first))[2] if times else pub
             span = (tokens[trig.first].start, tokens[trig.end - 1].end)
@@ -652,7 +694,8 @@ def _complete_counts(ev: Event) -> Event:
 
 def _merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Event]:
     """The same happening told twice is one event: the same class and day, and places and
-    agents that do not conflict (the same entity, or one of the tellings does not name it).
+    agents that do not conflict (the same entity, or one of the tellings does not name it or
+    names only a country).
     A happening with a place of its own stays apart from one elsewhere, unless the later
     telling is a bare back reference ("الغارة") with no figure of its own."""
 
@@ -671,7 +714,9 @@ def _merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Eve
             ):
                 continue
             same_place = key(ev.place) is not None and key(other.place) == key(ev.place)
-            open_place = ev.place is None or other.place is None or same_place
+            open_place = same_place or any(
+                e.place is None or mentions[e.place].kind == "country" for e in (ev, other)
+            )  # a country is too coarse to tell two happenings apart
             agents = [{key(mi) for role, mi in e.roles if role == "agent"} for e in (ev, other)]
             if ev.cls in VERBAL:  # what one party says is not what another says
                 fits = agents[0] == agents[1]
