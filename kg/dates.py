@@ -136,6 +136,10 @@ def find_times(
     out: list[tuple[int, int, TimeValue]] = []
     i = first
     while i < end:
+        word = stems.stems[i - first]
+        if word not in _TIME_WORDS and not word.isdigit():  # the quick test for most tokens
+            i += 1
+            continue
         found = _expression_at(stems, i, pub)
         if found is None:
             i += 1

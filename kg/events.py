@@ -124,6 +124,12 @@ def count_nouns() -> dict[str, str]:
     return {normalise(n): r["what"] for r in _rows("count_nouns.tsv") for n in r["noun"].split("|")}
 
 
+@lru_cache(maxsize=131_072)
+def _trigger_stems(norm: str, firsts: frozenset[str]) -> tuple[tuple[str, int], ...]:
+    """The readings of a token (without proclitics) that can begin a trigger."""
+    return tuple((stem, plen) for stem, plen in clitic_variants(norm) if stem in firsts)
+
+
 def _find_triggers(
     tokens: Sequence[Token], first: int, end: int, taken: list[int]
 ) -> list[_Trigger]:
@@ -136,9 +142,7 @@ def _find_triggers(
             i += 1
             continue
         best: _Trigger | None = None
-        for stem, plen in clitic_variants(tokens[i].norm):
-            if stem not in firsts:
-                continue
+        for stem, plen in _trigger_stems(tokens[i].norm, firsts):
             for length in (4, 3, 2, 1):
                 if i + length > end:
                     continue
@@ -388,8 +392,13 @@ def _counts(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, Co
     while i < end:
         read = numbers.read_number(tuple(tokens), i)
         if read is None:
-            stem = next(
-                (s for s, _ in clitic_variants(tokens[i].norm) if s in numbers.DUAL_NOUNS), None
+            norm = tokens[i].norm
+            stem = (
+                next(  # every dual noun ends in "ين"
+                    (s for s, _ in clitic_variants(norm) if s in numbers.DUAL_NOUNS), None
+                )
+                if norm.endswith("ين")
+                else None
             )
             if stem is not None and stem in nouns:
                 out.append((i, Count(nouns[stem], 2, "exact", (tokens[i].start, tokens[i].end))))

@@ -59,8 +59,9 @@ def _word_value(norm: str) -> int | None:
 
 def read_number(tokens: tuple[Token, ...], i: int) -> tuple[int, int] | None:
     """(value, end token) of a number starting at token ``i``, or None."""
-    tok = tokens[i]
-    norm = tok.norm
+    norm = tokens[i].norm
+    if norm not in _WORDS and not norm[-1:].isdigit():
+        return None  # most tokens: neither digits nor a number word
     if norm[:1] in ("و", "ب", "ل") and norm[1:].isdigit():  # "و52"
         norm = norm[1:]
     if norm.isdigit():
