@@ -302,23 +302,48 @@ def _roles(
         last = before[-1]
         if can_act(last) and not _preceded_by_preposition(tokens, ms[last]):
             agent = last
-    roles: list[tuple[str, int]] = [("agent", agent)] if agent is not None else []
+    roles = [("agent", i) for i in _conjuncts(tokens, sent, agent)] if agent is not None else []
     victim_role = trig.cls in VICTIM_CLASSES
     addressee = _addressee(tokens, trig, ms, after, agent)
     if addressee is not None:
         return [*roles, ("addressee", addressee)], _place(trig, sent, sources)
     for i in after:
-        if i == agent:
+        if i == agent or ("agent", i) in roles:
             continue
         kind = ms[i].kind
         if victim_role or kind == "civilians":
             if kind in ("civilians", "person", "armed_group", "state_force"):
-                roles.append(("victim", i))
+                roles += [("victim", k) for k in _conjuncts(tokens, sent, i)]
                 break
         elif _preceded_by_marker(tokens, ms[i]) or trig.pos == "verb":
-            roles.append(("target", i))
+            roles += [("target", k) for k in _conjuncts(tokens, sent, i)]
             break
     return roles, _place(trig, sent, sources)
+
+
+def _conjuncts(tokens: Sequence[Token], sent: _Sentence, i: int) -> list[int]:
+    """The mention and the actors coordinated with it by "و": "ووجهت الولايات المتحدة
+    وبريطانيا وفرنسا ضربات" has three agents."""
+    ms, order = sent.mentions, sent.idx
+    actors = set(sent.actors())
+    before = tokens[ms[i].first_token - 1].norm if ms[i].first_token > 0 else ""
+    if i not in actors or before == "بين":  # "بين الجيش والمسلحين": two sides, not allies
+        return [i]
+
+    def joined(left: int, right: int) -> bool:
+        a, b = ms[left], ms[right]
+        tok = tokens[b.first_token]
+        attached = b.first_token == a.end_token and b.start > tok.start and tok.norm[:1] == "و"
+        apart = b.first_token == a.end_token + 1 and tokens[a.end_token].norm == "و"
+        return attached or apart
+
+    p = order.index(i)
+    lo = hi = p
+    while lo > 0 and order[lo - 1] in actors and joined(order[lo - 1], order[lo]):
+        lo -= 1
+    while hi + 1 < len(order) and order[hi + 1] in actors and joined(order[hi], order[hi + 1]):
+        hi += 1
+    return [i] + [order[k] for k in range(lo, hi + 1) if k != p]
 
 
 def _addressee(
@@ -402,9 +427,14 @@ def _counts(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, Co
             )
             if stem is not None and stem in nouns:
                 out.append((i, Count(nouns[stem], 2, "exact", (tokens[i].start, tokens[i].end))))
+            elif i + 1 < end and tokens[i + 1].norm in TWO and norm in nouns:  # "مدنيين اثنين"
+                span = (tokens[i].start, tokens[i + 1].end)
+                out.append((i, Count(nouns[norm], 2, "exact", span)))
             i += 1
             continue
         value, j = read
+        if j + 1 < end and tokens[j].norm == "من":  # partitive: "300 من مسلحي طالبان"
+            j += 1
         if j < end:
             noun = next((nouns[s] for s, _ in clitic_variants(tokens[j].norm) if s in nouns), None)
             if noun and _injury_context(tokens, i, j):
@@ -420,6 +450,7 @@ def _counts(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, Co
     return out
 
 
+TWO = {normalise(w) for w in ("اثنين", "اثنان", "اثنتين", "اثنتان")}
 INJURY_WORDS = {normalise(w) for w in ("إصابة", "إصابات", "جرح", "جراح", "بجروح", "جروح", "جرحى",
                                         "مصابين", "أصيب", "أصيبوا", "يصاب", "بإصابة", "جريحا",
                                         "جريح", "جريحاً", "مصابا", "مصاباً", "أصيبت", "المصابين",
@@ -508,11 +539,17 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
             negated, hedged = _polarity(tokens, trig, s.first_token)
             roles, place = _roles(tokens, trig, sent, sources)
             norm = " ".join(tokens[k].norm for k in range(trig.first, trig.end))
-            weapon = _weapon_class(tokens, trig) if trig.cls == "Attack" else None
-            if trig.cls == "Shelling" and trig.stem.lstrip("ال").startswith("قصف"):
-                # "قصفت طائرات حربية": shelling by aircraft is an air strike
-                weapon = "AirStrike" if _weapon_class(tokens, trig) == "AirStrike" else None
+            near = _weapon_class(tokens, trig) if trig.cls in ("Attack", "Shelling") else None
+            weapon = near if trig.cls == "Attack" else None
+            bombardment = (  # a bare "قصف", not "قصف مدفعي"
+                trig.cls == "Shelling"
+                and trig.end - trig.first == 1
+                and trig.stem.removeprefix("ال").startswith("قصف")
+            )
+            if bombardment and near == "AirStrike":  # "قصفت طائرات حربية": an air strike
+                weapon = "AirStrike"
             cls = _resolve_class(trig.cls, roles, mentions, norm, weapon)
+            vague = (trig.cls == "Attack" and cls == "ArmedClash") or (bombardment and near is None)
             time = min(times, key=lambda t: abs(t[0] - trig.first))[2] if times else pub
             span = (tokens[trig.first].start, tokens[trig.end - 1].end)
             # a definite noun ("الغارة", "بالهجوم") may refer back to a happening told before
@@ -530,6 +567,7 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
                     negated,
                     hedged,
                     back,
+                    vague,
                 )
             )
         counts += _implicit_tolls(tokens, triggers, s.first_token, s.end_token, mentions, sent)
@@ -559,7 +597,14 @@ def _merge(a: Event, b: Event, cls: str | None = None) -> Event:
         negated=a.negated and b.negated,
         hedged=a.hedged and b.hedged,
         back_reference=a.back_reference and b.back_reference,
+        vague=_vague_after_merge(a, b, cls or a.cls),
     )
+
+
+def _vague_after_merge(a: Event, b: Event, cls: str) -> bool:
+    """Still generic when the class kept came only from generic tellings ("قتلوا في القصف")."""
+    tellings = [e for e in (a, b) if e.cls == cls]
+    return bool(tellings) and all(e.vague for e in tellings)
 
 
 def _merge_in_sentence(events: list[Event]) -> list[Event]:
@@ -578,6 +623,7 @@ def _merge_in_sentence(events: list[Event]) -> list[Event]:
                     ev.cls in SPECIFIC_ATTACKS
                     and other.cls in SPECIFIC_ATTACKS
                     and ev.cls != other.cls
+                    and _refined(ev, other) is None
                 )
                 # the fighting and the change of control it brought are two events
                 and {ev.cls, other.cls} not in BATTLE_AND_TERRITORY
@@ -716,7 +762,7 @@ def _merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Eve
         target = None
         for k, other in enumerate(out):
             if (
-                other.cls != ev.cls
+                _refined(ev, other) is None
                 or other.negated != ev.negated
                 or other.hedged != ev.hedged
                 or not _same_time(other.time, ev.time)
@@ -738,8 +784,25 @@ def _merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Eve
         if target is None:
             out.append(ev)
         else:
-            out[target] = _merge(out[target], ev)
+            out[target] = _merge(out[target], ev, _refined(ev, out[target]))
     return out
+
+
+# what a generic telling can be a telling of: "الهجوم" of an air strike, a bare "قصف" of one
+REFINES = {"ArmedClash": {"AirStrike", "Shelling", "Bombing", "AttackOnCivilians"},
+           "Shelling": {"AirStrike"}}  # fmt: skip
+
+
+def _refined(a: Event, b: Event) -> str | None:
+    """The class of one happening told by ``a`` and ``b``: their class, or the specific class
+    of one when the other's came from a generic word; None when they cannot be one."""
+    if a.cls == b.cls:
+        return a.cls
+    if a.vague and not b.vague and b.cls in REFINES.get(a.cls, ()):
+        return b.cls
+    if b.vague and not a.vague and a.cls in REFINES.get(b.cls, ()):
+        return a.cls
+    return None
 
 
 def _same_time(a: TimeValue | None, b: TimeValue | None) -> bool:

@@ -301,3 +301,36 @@ def test_events_a_drone_is_not_a_negation_and_dawn_is_not_a_bombing(run):
     assert classes(ex) == ["AirStrike"]
     ex = run("واستمرت الاشتباكات بين الجيش والمسلحين حتى فجر الخميس في مدينة درعا.")
     assert classes(ex) == ["ArmedClash"]
+
+
+def test_events_coordinated_actors_are_all_agents(run):
+    ex = run("ووجهت الولايات المتحدة وبريطانيا وفرنسا ضربات جوية على مواقع قرب دمشق.")
+    [strike] = [e for e in ex.events if e.cls == "AirStrike"]
+    agents = {
+        ex.document.text[ex.mentions[i].start : ex.mentions[i].end]
+        for r, i in strike.roles
+        if r == "agent"
+    }
+    assert agents == {"الولايات المتحدة", "بريطانيا", "فرنسا"}
+    ex = run("اندلعت اشتباكات بين الجيش السوري وقوات سوريا الديمقراطية في دير الزور.")
+    [(_, roles, _, _, _)] = events(ex)
+    assert roles["agent"] == "الجيش السوري"
+
+
+def test_events_a_generic_telling_joins_the_specific_happening(run):
+    ex = run(
+        "شنت طائرات التحالف غارة جوية على سوق في مدينة صعدة أمس. "
+        "وقال الصليب الأحمر إن 29 طفلا قتلوا في القصف على السوق أمس."
+    )
+    [strike] = ex.events
+    assert strike.cls == "AirStrike" and len(strike.triggers) == 3
+    assert max(c.value for c in strike.counts if c.what == "fatalities") == 29
+
+
+def test_events_partitive_and_spelled_out_pairs_are_counted(run):
+    ex = run("وقال الحاكم إن أكثر من 300 من مسلحي طالبان لقوا حتفهم في معركة بمدينة فاراه.")
+    [(cls, _, _, counts, _)] = events(ex)
+    assert (cls, counts["fighters"]) == ("ArmedClash", (300, "more_than"))
+    ex = run("وأعلن المرصد مقتل مدنيين اثنين في غارات على مدينة دوما.")
+    [(_, _, _, counts, _)] = events(ex)
+    assert counts["fatalities"] == (2, "exact")
