@@ -530,12 +530,15 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
         times = find_times(tokens, s.first_token, s.end_token, doc.text, doc.date)
         counts = _counts(tokens, s.first_token, s.end_token)
         strong_violent = any(t.cls in VIOLENT and t.constraint != "weak" for t in triggers)
+        live = [
+            t
+            for t in triggers
+            if t.cls not in ("Injury", "NonEvent")
+            and _satisfied(t, tokens, sent)
+            and (t.constraint != "weak" or strong_violent)
+        ]
         local: list[Event] = []
-        for trig in triggers:
-            if trig.cls in ("Injury", "NonEvent") or not _satisfied(trig, tokens, sent):
-                continue
-            if trig.constraint == "weak" and not strong_violent:
-                continue
+        for trig in live:
             negated, hedged = _polarity(tokens, trig, s.first_token)
             roles, place = _roles(tokens, trig, sent, sources)
             norm = " ".join(tokens[k].norm for k in range(trig.first, trig.end))
@@ -550,7 +553,7 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
                 weapon = "AirStrike"
             cls = _resolve_class(trig.cls, roles, mentions, norm, weapon)
             vague = (trig.cls == "Attack" and cls == "ArmedClash") or (bombardment and near is None)
-            time = min(times, key=lambda t: abs(t[0] - trig.first))[2] if times else pub
+            time = _own_time(trig, live, times) or pub
             span = (tokens[trig.first].start, tokens[trig.end - 1].end)
             # a definite noun ("الغارة", "بالهجوم") may refer back to a happening told before
             back = trig.pos == "noun" and trig.stem.startswith("ال")
@@ -575,6 +578,19 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
         local = _merge_in_sentence(local)
         events += [_killing_class(e, mentions) for e in _attach_counts(local, counts + zero)]
     return _merge_in_document(events, mentions)
+
+
+def _own_time(
+    trig: _Trigger, triggers: list[_Trigger], times: list[tuple[int, int, TimeValue]]
+) -> TimeValue | None:
+    """The nearest time expression that is nearer to this trigger than to any other: in
+    "دعت الأمم المتحدة الجمعة إلى تحقيق في القصف" Friday is the appeal's, not the strike's."""
+
+    def gap(t: tuple[int, int, TimeValue], tr: _Trigger) -> int:
+        return tr.first - t[1] if t[1] <= tr.first else max(t[0] - tr.end, 0)
+
+    own = [t for t in times if min(triggers, key=lambda tr: gap(t, tr)) is trig]
+    return min(own, key=lambda t: gap(t, trig))[2] if own else None
 
 
 def _merge(a: Event, b: Event, cls: str | None = None) -> Event:

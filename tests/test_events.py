@@ -334,3 +334,24 @@ def test_events_partitive_and_spelled_out_pairs_are_counted(run):
     ex = run("وأعلن المرصد مقتل مدنيين اثنين في غارات على مدينة دوما.")
     [(_, _, _, counts, _)] = events(ex)
     assert counts["fatalities"] == (2, "exact")
+
+
+def test_dates_ordinal_days_periods_and_two_calendars():
+    text = "وفي الثامن من أكتوبر/تشرين الأول أعلن، ومطلع الشهر الجاري، والعام الماضي"
+    toks = analyse(text).tokens
+    found = [
+        (t.value, t.precision) for _, _, t in find_times(toks, 0, len(toks), text, "2018-10-09")
+    ]
+    assert found == [("2018-10-08", "day"), ("2018-10", "month"), ("2017", "year")]
+    text = "النائب العام السابق"
+    toks = analyse(text).tokens
+    assert find_times(toks, 0, len(toks), text, "2018-10-09") == []
+
+
+def test_events_a_time_belongs_to_the_nearest_event(run):
+    ex = run(
+        "دعت الأمم المتحدة الجمعة إلى إجراء تحقيق في القصف على سوق بمدينة صعدة.", date="2018-08-10"
+    )
+    times = {e.cls: e.time for e in ex.events}
+    assert times["Appeal"].expression == "الجمعة"
+    assert times["Shelling"].expression is None  # the publication date, not Friday's appeal
