@@ -8,6 +8,7 @@ weekday the latest such day on or before it; "منتصف مارس 2011" is 2011-
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from kg.arabic import normalise, strip_diacritics_map
 from kg.model import TimeValue, Token
@@ -63,6 +64,7 @@ _SEASONS = ("صيف", "شتاء", "ربيع", "خريف", "مطلع", "منتص�
 _PARTS = ("منتصف", "مطلع", "اوائل", "اواخر", "نهايه", "بدايه")
 
 
+@lru_cache(maxsize=131_072)
 def _prefix(norm: str) -> int:
     """Letters of attached clitics before a time word ("والسبت", "ومنتصف", "بالأمس")."""
     if norm in _TIME_WORDS or norm[:1] not in ("و", "ف", "ب"):

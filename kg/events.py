@@ -115,6 +115,15 @@ def trigger_first_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def trigger_lengths() -> dict[str, tuple[int, ...]]:
+    """First word of a trigger -> the lengths (in words) of its forms, longest first."""
+    out: dict[str, set[int]] = {}
+    for key in trigger_lexicon():
+        out.setdefault(key[0], set()).add(len(key))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
 def single_victims() -> frozenset[str]:
     return frozenset(normalise(r["noun"]) for r in _rows("single_victims.tsv"))
 
@@ -135,6 +144,7 @@ def _find_triggers(
 ) -> list[_Trigger]:
     lex = trigger_lexicon()
     firsts = trigger_first_words()
+    lengths = trigger_lengths()
     out: list[_Trigger] = []
     i = first
     while i < end:
@@ -143,10 +153,14 @@ def _find_triggers(
             continue
         best: _Trigger | None = None
         for stem, plen in _trigger_stems(tokens[i].norm, firsts):
-            for length in (4, 3, 2, 1):
+            for length in lengths[stem]:
                 if i + length > end:
                     continue
-                key = (stem, *(tokens[i + k].norm for k in range(1, length)))
+                key = (
+                    (stem, *(tokens[i + k].norm for k in range(1, length)))
+                    if length > 1
+                    else (stem,)
+                )
                 if key in lex:
                     if best is None or i + length > best.end:
                         prefix = tokens[i].norm[:plen]
@@ -415,9 +429,17 @@ def _counts(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, Co
     out: list[tuple[int, Count]] = []
     i = first
     while i < end:
+        norm = tokens[i].norm
+        if not (  # the quick test: most tokens are neither figures nor dual nouns
+            norm[-1:].isdigit()
+            or norm in numbers.NUMBER_WORDS
+            or norm.endswith("ين")
+            or (i + 1 < end and tokens[i + 1].norm in TWO)
+        ):
+            i += 1
+            continue
         read = numbers.read_number(tuple(tokens), i)
         if read is None:
-            norm = tokens[i].norm
             stem = (
                 next(  # every dual noun ends in "ين"
                     (s for s, _ in clitic_variants(norm) if s in numbers.DUAL_NOUNS), None

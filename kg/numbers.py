@@ -26,6 +26,7 @@ _HUNDREDS = {"مئه": 100, "مائه": 100, "مئتي": 200, "مئتين": 200,
              "خمسمئه": 500, "خمسمائه": 500}  # fmt: skip
 _MULTIPLIERS = {"الف": 1000, "الاف": 1000, "الفا": 1000, "الفين": 2000, "مليون": 1_000_000}
 _WORDS = {normalise(k): v for k, v in {**_UNITS, **_TENS, **_HUNDREDS}.items()}
+NUMBER_WORDS = frozenset(_WORDS)  # a figure spelled out starts with one of these
 # A dual noun is a count of two: "قتيلين", "طفلين", "امرأتين", "جنديين".
 DUAL_NOUNS = {normalise(w) for w in ("قتيلين", "طفلين", "امرأتين", "امراتين", "جنديين",
                                      "شخصين", "مدنيين اثنين", "عنصرين", "مقاتلين اثنين")}  # fmt: skip
