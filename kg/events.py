@@ -53,7 +53,8 @@ HEDGES = {normalise(w) for w in ("حال", "إذا", "اذا", "لو", "قد", "
                                  "وقف", "إيقاف", "السماح", "منع", "ضرورة", "يجب", "التخطيط",
                                  "محاولة", "تنفيذ", "تهديد", "يخطط", "تخطط", "إمكانية",
                                  "تهديدات", "تهديداته", "تهديداتها", "موعد", "قدرة", "قدرته",
-                                 "قدرتها")}  # fmt: skip
+                                 "قدرتها", "تريد", "يريد", "يريدون", "تسعى", "يسعى", "لتجنيب",
+                                 "تجنيب", "لتجنب", "تجنب")}  # fmt: skip
 ANTICIPATED = {normalise(w) for w in ("وشيكة", "المرتقبة", "مرتقبة", "المحتملة", "محتملة",
                                       "المقبلة", "المحتمل", "المرتقب", "المنتظرة")}  # fmt: skip
 DENIAL_VERBS = {normalise(w) for w in ("نفى", "نفت", "ينفي", "تنفي", "نفوا", "ينفون")}
@@ -524,7 +525,7 @@ def _resolve_class(
             return "GovernmentRegainsTerritory"
         if kinds.get("agent") == "armed_group":
             return "NonStateActorTakesTerritory"
-        regain = any(w in trigger_norm for w in ("استعاد", "حرر", "تحرير"))
+        regain = any(w in trigger_norm for w in ("استعاد", "حرر", "تحرير", "طهر"))
         return "GovernmentRegainsTerritory" if regain else "NonStateActorTakesTerritory"
     if weapon is not None:
         return weapon
@@ -674,7 +675,14 @@ def _merge_in_sentence(events: list[Event]) -> list[Event]:
             continue
         other = out[target]
         if other.cls in TERRITORY and ev.cls in TERRITORY:  # the one whose agent is known decides
-            cls = ev.cls if _has_agent(ev) and not _has_agent(other) else other.cls
+            if _has_agent(ev) != _has_agent(other):
+                cls = ev.cls if _has_agent(ev) else other.cls
+            else:  # neither, or both: a word of retaking ("استعادة", "تحرير") decides
+                cls = (
+                    "GovernmentRegainsTerritory"
+                    if "GovernmentRegainsTerritory" in (ev.cls, other.cls)
+                    else other.cls
+                )
         else:
             cls = max((other.cls, ev.cls), key=lambda c: VIOLENT_RANK.get(c, -1))
         out[target] = _merge(other, ev, cls)

@@ -355,3 +355,22 @@ def test_events_a_time_belongs_to_the_nearest_event(run):
     times = {e.cls: e.time for e in ex.events}
     assert times["Appeal"].expression == "الجمعة"
     assert times["Shelling"].expression is None  # the publication date, not Friday's appeal
+
+
+def test_events_wanting_or_avoiding_a_clash_is_no_clash(run):
+    ex = run("وقالت إيران إنها لا تريد أن تدخل في مواجهة عسكرية مع إسرائيل.")
+    assert "ArmedClash" not in classes(ex)
+    ex = run("وأكد المبعوث استمرار المفاوضات لتجنيب المدينة مواجهات دامية.")
+    assert "ArmedClash" not in classes(ex)
+
+
+def test_events_air_defences_intercepting_missiles_are_not_a_clash(run):
+    ex = run("وقالت الوكالة إن الدفاعات الجوية تصدت للصواريخ الإسرائيلية فوق دمشق.")
+    assert "ArmedClash" not in classes(ex)
+    ex = run("وتصدت القوات الحكومية لهجوم شنه مسلحون على مدينة فاراه.")
+    assert "ArmedClash" in classes(ex)
+
+
+def test_events_retaking_words_decide_a_change_of_control_without_agent(run):
+    ex = run("وستمثل السيطرة على مدينة الحديدة أكبر انتصار منذ استعادة مدينة عدن.")
+    assert classes(ex) == ["GovernmentRegainsTerritory"]
