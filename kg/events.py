@@ -280,7 +280,8 @@ def _roles(
     actor comes first. Civilians are never the agent of violence.
     """
     ms = sent.mentions
-    actors = [i for i in sent.actors() if i not in sources]
+    mediators = _mediators(tokens, sent, trig) if trig.cls in ("Negotiation", "Agreement") else []
+    actors = [i for i in sent.actors() if i not in sources and i not in mediators]
     after = [i for i in actors if trig.end <= ms[i].first_token <= trig.end + WINDOW]
     before = [i for i in actors if trig.first - WINDOW <= ms[i].end_token <= trig.first]
     violent = trig.cls in VIOLENT or trig.cls == "TakeControl"
@@ -319,11 +320,12 @@ def _roles(
             agent = last
     roles = [("agent", i) for i in _conjuncts(tokens, sent, agent)] if agent is not None else []
     victim_role = trig.cls in VICTIM_CLASSES
+    roles += [("mediator", i) for i in mediators]
     addressee = _addressee(tokens, trig, ms, after, agent)
     if addressee is not None:
         return [*roles, ("addressee", addressee)], _place(trig, sent, sources)
     for i in after:
-        if i == agent or ("agent", i) in roles:
+        if i == agent or ("agent", i) in roles or ("mediator", i) in roles:
             continue
         kind = ms[i].kind
         if victim_role or kind == "civilians":
@@ -359,6 +361,21 @@ def _conjuncts(tokens: Sequence[Token], sent: _Sentence, i: int) -> list[int]:
     while hi + 1 < len(order) and order[hi + 1] in actors and joined(order[hi], order[hi + 1]):
         hi += 1
     return [i] + [order[k] for k in range(lo, hi + 1) if k != p]
+
+
+SPONSOR = {normalise(w) for w in ("رعاية", "برعاية", "وساطة", "بوساطة", "بوساطه", "راعي")}
+
+
+def _mediators(tokens: Sequence[Token], sent: _Sentence, trig: _Trigger) -> list[int]:
+    """Who sponsors talks or an agreement: "المفاوضات برعاية روسيا", "اتفاق بوساطة مصر"."""
+    ms = sent.mentions
+    for i in sent.actors():
+        if not trig.end <= ms[i].first_token <= trig.end + 2 * WINDOW:
+            continue
+        prev = tokens[ms[i].first_token - 1].norm if ms[i].first_token > 0 else ""
+        if prev in SPONSOR:
+            return _conjuncts(tokens, sent, i)
+    return []
 
 
 def _addressee(

@@ -374,3 +374,14 @@ def test_events_air_defences_intercepting_missiles_are_not_a_clash(run):
 def test_events_retaking_words_decide_a_change_of_control_without_agent(run):
     ex = run("وستمثل السيطرة على مدينة الحديدة أكبر انتصار منذ استعادة مدينة عدن.")
     assert classes(ex) == ["GovernmentRegainsTerritory"]
+
+
+def test_events_talks_and_agreements_record_their_mediators(run):
+    ex = run("وتوصل الطرفان إلى اتفاق لوقف إطلاق النار بوساطة مصر وقطر.")
+    [agreement] = [e for e in ex.events if e.cls == "Agreement"]
+    text = ex.document.text
+    roles = [(r, text[ex.mentions[i].start : ex.mentions[i].end]) for r, i in agreement.roles]
+    assert sorted(roles) == [("mediator", "قطر"), ("mediator", "مصر")]
+    ex = run("وتتواصل المفاوضات بين الحكومة والمعارضة برعاية روسيا في مدينة أستانا.")
+    [talks] = [roles for cls, roles, *_ in events(ex) if cls == "Negotiation"]
+    assert talks["mediator"] == "روسيا"
