@@ -64,6 +64,7 @@ REPORTING = {normalise(w) for w in (
     "كشف", "كشفت", "أورد", "أوردت", "عن", "أفادوا", "قالوا", "ذكروا", "أكدوا",
 )}  # fmt: skip
 PASSIVE_BY = {normalise(w) for w in ("نفذتها", "نفذها", "شنتها", "شنها", "قبل", "نفذته", "نفذت",
+                                     "نصبه", "نصبها", "نصبته", "نصبتها",
                                      "تنفذها", "ينفذها", "تشنها", "يشنها", "يد", "برصاص", "بنيران",
                                      "شنته", "شنتها", "نفذه", "أطلقها", "أطلقته")}  # fmt: skip
 AGENT_KINDS = ("state_force", "armed_group", "government", "person", "organisation", "country")
@@ -75,6 +76,7 @@ PREPOSITIONS = {normalise(w) for w in ("على", "ضد", "في", "من", "إلى
 VICTIM_CLASSES = ("Killing", "AttackOnCivilians", "Arrest", "Abduction")
 PLACE_ORDER = {"facility": 0, "neighbourhood": 1, "settlement": 2, "region": 3, "country": 4}
 WINDOW = 8  # tokens around a trigger in which roles and figures are sought
+SUBJECT_GAP = 4  # tokens at most between a verb and its subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +298,14 @@ def _roles(
             agent = by[0] if by else None
             break
     if agent is None and trig.pos == "verb":
-        direct = [i for i in after if not _preceded_by_preposition(tokens, ms[i])]
+        # the subject of a verb-initial clause comes right after the verb (a time word or a
+        # comma may stand between): "ندد الوزير بقتل المدنيين" has no subject among its mentions
+        direct = [
+            i
+            for i in after
+            if not _preceded_by_preposition(tokens, ms[i])
+            and ms[i].first_token - trig.end <= SUBJECT_GAP
+        ]
         killing = trig.cls == "Killing"
         armed_subject = bool(direct) and ms[direct[0]].kind in ARMED_KINDS and len(direct) > 1
         if direct and can_act(direct[0]) and (not killing or armed_subject):

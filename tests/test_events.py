@@ -385,3 +385,16 @@ def test_events_talks_and_agreements_record_their_mediators(run):
     ex = run("وتتواصل المفاوضات بين الحكومة والمعارضة برعاية روسيا في مدينة أستانا.")
     [talks] = [roles for cls, roles, *_ in events(ex) if cls == "Negotiation"]
     assert talks["mediator"] == "روسيا"
+
+
+def test_events_the_genitive_of_an_assassination_is_its_victim(run):
+    ex = run("واتهمت السلطات المسلحين باغتيال اللواء محمد إبراهيم في مدينة القاهرة.")
+    [attack] = [roles for cls, roles, *_ in events(ex) if cls == "AttackOnCivilians"]
+    assert attack.get("agent") != "محمد إبراهيم"
+
+
+def test_events_an_ambush_laid_by_a_group_gives_the_agent(run):
+    ex = run("قتل 27 شخصا من مقاتلي الحشد الشعبي في كمين نصبه مسلحو تنظيم الدولة الإسلامية.")
+    [(cls, roles, _, _, _)] = events(ex)
+    assert cls == "ArmedClash"
+    assert roles["agent"] == "تنظيم الدولة الإسلامية"
