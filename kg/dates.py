@@ -75,16 +75,18 @@ def _prefix(norm: str) -> int:
     return 0
 
 
+@lru_cache(maxsize=131_072)
+def _time_stem(norm: str) -> str:
+    return norm[_prefix(norm) :]
+
+
 class _Stems:
     """Each token's normalised form without clitics, computed once per sentence."""
 
     def __init__(self, tokens: tuple[Token, ...], first: int, end: int) -> None:
         self.first = first
         self.end = end
-        self.stems = []
-        for k in range(first, end):
-            norm = tokens[k].norm
-            self.stems.append(norm[_prefix(norm) :])
+        self.stems = [_time_stem(tokens[k].norm) for k in range(first, end)]
 
     def __getitem__(self, k: int) -> str:
         return self.stems[k - self.first] if self.first <= k < self.end else ""

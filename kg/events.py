@@ -573,11 +573,6 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
     for s in analysis.sentences:
         sent = _Sentence(mentions, by_sentence.get(s.index, []))
         triggers = _find_triggers(tokens, s.first_token, s.end_token, taken)
-        if not triggers:
-            continue
-        sources = _sources(tokens, sent)
-        times = find_times(tokens, s.first_token, s.end_token, doc.text, doc.date)
-        counts = _counts(tokens, s.first_token, s.end_token)
         strong_violent = any(t.cls in VIOLENT and t.constraint != "weak" for t in triggers)
         live = [
             t
@@ -586,6 +581,11 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
             and _satisfied(t, tokens, sent)
             and (t.constraint != "weak" or strong_violent)
         ]
+        if not live:  # nothing happens in this sentence: no need for its times and figures
+            continue
+        sources = _sources(tokens, sent)
+        times = find_times(tokens, s.first_token, s.end_token, doc.text, doc.date)
+        counts = _counts(tokens, s.first_token, s.end_token)
         local: list[Event] = []
         for trig in live:
             negated, hedged = _polarity(tokens, trig, s.first_token)
