@@ -32,11 +32,11 @@ out = Console(highlight=False, soft_wrap=True)
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 
 
-def fail(exc: KgError) -> NoReturn:
+def fail(exc: KgError, exit_code: int | None = None) -> NoReturn:
     err.print(f"Error: {exc.message}", markup=False)
     if exc.hint:
         err.print(f"Hint: {exc.hint}", markup=False)
-    raise typer.Exit(exc.exit_code)
+    raise typer.Exit(exc.exit_code if exit_code is None else exit_code)
 
 
 def version_callback(value: bool) -> None:
@@ -393,8 +393,7 @@ def ontology() -> None:
 
     path = ONTOLOGY_DIR / "conflict.ttl"
     out.print(f"ontology: {path}", markup=False)
-    shapes = ONTOLOGY_DIR / "shapes.ttl"
-    if shapes.exists():
+    for shapes in sorted((ONTOLOGY_DIR / "shapes").glob("*.ttl")):
         out.print(f"shapes:   {shapes}", markup=False)
     out.print(f"context:  {ONTOLOGY_DIR / 'context.jsonld'}", markup=False)
     g = rdflib.Graph().parse(path)
@@ -409,12 +408,13 @@ def ontology() -> None:
 
 
 def _register_extensions() -> None:
-    from kg import cli_export, cli_incidents, cli_linked, cli_scale
+    from kg import cli_export, cli_incidents, cli_linked, cli_scale, cli_validate
 
     cli_incidents.register(app)
     cli_linked.register(app)
     cli_scale.register(app)
     cli_export.register(app)
+    cli_validate.register(app)
 
 
 _register_extensions()

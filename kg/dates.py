@@ -8,6 +8,7 @@ weekday the latest such day on or before it; "منتصف مارس 2011" is 2011-
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from kg.arabic import normalise, strip_diacritics_map
 from kg.model import TimeValue, Token
@@ -37,13 +38,33 @@ _MONTHS = {normalise(w): m for w, m in (
 _MONTH_KEYS: dict[str, list[tuple[tuple[str, ...], int]]] = {}
 for _name, _month in sorted(_MONTHS.items(), key=lambda kv: -len(kv[0].split())):
     _MONTH_KEYS.setdefault(_name.split()[0], []).append((tuple(_name.split()), _month))
+# ordinal days before "من" and a month: "الثامن من أكتوبر"
+_ORDINALS = {normalise(w): d for w, d in (
+    ("الأول", 1), ("الثاني", 2), ("الثالث", 3), ("الرابع", 4), ("الخامس", 5), ("السادس", 6),
+    ("السابع", 7), ("الثامن", 8), ("التاسع", 9), ("العاشر", 10), ("العشرين", 20),
+    ("الثلاثين", 30),
+)}  # fmt: skip
+# periods counted from the publication date: (precision, months or years back)
+_PERIODS = {
+    ("الشهر", "الجاري"): ("month", 0), ("الشهر", "الحالي"): ("month", 0),
+    ("الشهر", "الماضي"): ("month", 1), ("العام", "الجاري"): ("year", 0),
+    ("العام", "الحالي"): ("year", 0), ("العام", "الماضي"): ("year", 1),
+    ("السنه", "الماضيه"): ("year", 1), ("هذا", "العام"): ("year", 0),
+}  # fmt: skip
 _STARTERS = {"امس", "اليوم", "منتصف", "صيف", "شتاء", "ربيع", "خريف", "مطلع", "اوائل", "اواخر",
              "نهايه", "بدايه", "عام", "سنه", "صباح", "مساء", "فجر", "البارحه", "اول", "الليله"}  # fmt: skip
-_TIME_WORDS = frozenset(_WEEKDAYS) | frozenset(_MONTH_KEYS) | _STARTERS
+_TIME_WORDS = (
+    frozenset(_WEEKDAYS)
+    | frozenset(_MONTH_KEYS)
+    | _STARTERS
+    | frozenset(_ORDINALS)
+    | frozenset(words[0] for words in _PERIODS)
+)
 _SEASONS = ("صيف", "شتاء", "ربيع", "خريف", "مطلع", "منتصف", "نهايه")
 _PARTS = ("منتصف", "مطلع", "اوائل", "اواخر", "نهايه", "بدايه")
 
 
+@lru_cache(maxsize=131_072)
 def _prefix(norm: str) -> int:
     """Letters of attached clitics before a time word ("والسبت", "ومنتصف", "بالأمس")."""
     if norm in _TIME_WORDS or norm[:1] not in ("و", "ف", "ب"):
@@ -54,16 +75,18 @@ def _prefix(norm: str) -> int:
     return 0
 
 
+@lru_cache(maxsize=131_072)
+def _time_stem(norm: str) -> str:
+    return norm[_prefix(norm) :]
+
+
 class _Stems:
     """Each token's normalised form without clitics, computed once per sentence."""
 
     def __init__(self, tokens: tuple[Token, ...], first: int, end: int) -> None:
         self.first = first
         self.end = end
-        self.stems = []
-        for k in range(first, end):
-            norm = tokens[k].norm
-            self.stems.append(norm[_prefix(norm) :])
+        self.stems = [_time_stem(tokens[k].norm) for k in range(first, end)]
 
     def __getitem__(self, k: int) -> str:
         return self.stems[k - self.first] if self.first <= k < self.end else ""
@@ -74,8 +97,9 @@ def _month_at(stems: _Stems, i: int) -> tuple[int, int] | None:
     for words, month in _MONTH_KEYS.get(stems[i], ()):
         if all(stems[i + k] == w for k, w in enumerate(words)):
             j = i + len(words)
-            if stems[j] == "/" and stems[j + 1] in _MONTHS:
-                j += 2
+            if stems[j] == "/":  # "أكتوبر/تشرين الأول": the same month in both calendars
+                other = _month_at(stems, j + 1)
+                j = other[1] if other else j
             return month, j
     return None
 
@@ -88,12 +112,26 @@ def _year_at(stems: _Stems, i: int) -> tuple[int, int] | None:
     return None
 
 
+def _period_at(stems: _Stems, i: int, pub: dt.date | None) -> tuple[int, str, str] | None:
+    """ "الشهر الجاري", "(مطلع) الشهر الماضي", "العام الماضي": a month or year before publication."""
+    words = (stems[i], stems[i + 1])
+    if pub is None or words not in _PERIODS:
+        return None
+    precision, back = _PERIODS[words]
+    if precision == "year":
+        return i + 2, f"{pub.year - back:04d}", "year"
+    months = pub.year * 12 + pub.month - 1 - back
+    return i + 2, f"{months // 12:04d}-{months % 12 + 1:02d}", "month"
+
+
 def _expression_at(stems: _Stems, i: int, pub: dt.date | None) -> tuple[int, str, str] | None:
     """(end token, value, precision) of a time expression starting at token ``i``."""
     word = stems[i]
     day = int(word) if word.isdigit() and len(word) <= 2 and 1 <= int(word) <= 31 else None
     if day is None and word not in _TIME_WORDS:
         return None
+    if word in _ORDINALS and stems[i + 1] == "من" and _month_at(stems, i + 2):
+        day, i = _ORDINALS[word], i + 1  # "الثامن من أكتوبر": the month follows "من"
     month = _month_at(stems, i + 1 if day else i)
     if month:
         year = _year_at(stems, month[1])
@@ -107,6 +145,9 @@ def _expression_at(stems: _Stems, i: int, pub: dt.date | None) -> tuple[int, str
             return stop, dt.date(y, month[0], day).isoformat(), "day"
         except ValueError:
             return None
+    period = _period_at(stems, i + 1 if word in _PARTS else i, pub)
+    if period is not None:
+        return period
     if word in _PARTS:
         month = _month_at(stems, i + 1)
         year = _year_at(stems, month[1]) if month else None
@@ -136,6 +177,10 @@ def find_times(
     out: list[tuple[int, int, TimeValue]] = []
     i = first
     while i < end:
+        word = stems.stems[i - first]
+        if word not in _TIME_WORDS and not word.isdigit():  # the quick test for most tokens
+            i += 1
+            continue
         found = _expression_at(stems, i, pub)
         if found is None:
             i += 1

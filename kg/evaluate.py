@@ -326,14 +326,20 @@ def _filler_matches(entity: str, span: Span, doc: DocGraph, gold_qid: str | None
 
 
 def _filler_entities(
-    ge: dict[str, Any], role: str, gold_entity: dict[Span, str]
+    ge: dict[str, Any], role: str, gold_entity: dict[Span, str], spans_of: dict[str, list[Span]]
 ) -> dict[str, list[Span]]:
-    """The gold fillers of ``role`` grouped by entity: annotators list every coreferent span."""
+    """The gold fillers of ``role`` as entities, each with every span the document names it by.
+
+    A role is filled by an entity, not by a span (the graph holds entity IRIs), so a system
+    filler is right when it is the gold entity however the system found it: by its QID, or
+    through any mention of it in the document (a coreferent mention elsewhere counts).
+    """
     out: dict[str, list[Span]] = {}
     for r in (role,) if role != "patient" else PATIENT:
         for span in ge.get(r, []):
             sp = (span[0], span[1])
-            out.setdefault(gold_entity.get(sp, f"{sp}"), []).append(sp)
+            key = gold_entity.get(sp, f"{sp}")
+            out.setdefault(key, list(spans_of.get(key, [sp])))
     return out
 
 
@@ -341,6 +347,9 @@ def _score_events(g: dict[str, Any], doc: DocGraph, report: Report) -> None:
     sents = doc.sentences
     qid_at = {(m["start"], m["end"]): m["qid"] for m in g["mentions"]}
     gold_entity = {(m["start"], m["end"]): m["qid"] or m["label"] for m in g["mentions"]}
+    spans_of: dict[str, list[Span]] = defaultdict(list)
+    for sp, key in gold_entity.items():
+        spans_of[key].append(sp)
     positive = [e for e in g["events"] if not e.get("negated") and not e.get("hedged")]
     system = list(doc.events)
     used: set[int] = set()
@@ -375,7 +384,7 @@ def _score_events(g: dict[str, Any], doc: DocGraph, report: Report) -> None:
     matched_sys = {id(se) for _, se in pairs}
     for ge, se in pairs:
         for role in ROLES:
-            wanted = _filler_entities(ge, role, gold_entity)
+            wanted = _filler_entities(ge, role, gold_entity, spans_of)
             found: set[str] = set()
             for ent in se.roles.get(role, ()):
                 hit = next(
@@ -392,8 +401,11 @@ def _score_events(g: dict[str, Any], doc: DocGraph, report: Report) -> None:
             report.arguments.fn += len(wanted) - len(found)
         if ge.get("place"):
             report.place.total += 1
-            span = tuple(ge["place"][0])
-            ok = se.place is not None and _filler_matches(se.place, span, doc, qid_at.get(span))
+            place = _filler_entities(ge, "place", gold_entity, spans_of)
+            ok = se.place is not None and any(
+                _filler_matches(se.place, sp, doc, qid_at.get(sp))
+                for sp in next(iter(place.values()))
+            )
             report.place.right += ok
         if ge.get("date"):
             report.date.total += 1
@@ -405,8 +417,9 @@ def _score_events(g: dict[str, Any], doc: DocGraph, report: Report) -> None:
                 report.errors["fatalities wrong on a matched event"] += 1
     for ge in positive:
         if not any(ge is x for x, _ in pairs):
+            # entities, as for matched events (not every coreferent span the annotator listed)
             report.arguments.fn += sum(
-                len(ge.get(r, [])) for r in ("agent", "target", "victim", "mediator", "addressee")
+                len(_filler_entities(ge, r, gold_entity, spans_of)) for r in ROLES
             )
     for se in system:
         if id(se) not in matched_sys:

@@ -4,7 +4,7 @@ For each sentence: find trigger words (``kg/data/triggers.tsv``), decide whether
 denies or hedges them, fill roles from the mentions around each trigger, read figures
 (``kg/data/count_nouns.tsv``) and time expressions, then merge what tells one happening:
 a killing and the strike that caused it in one sentence are one event, and the same happening
-told twice in a document is one event with both triggers.
+told twice in a document is one event with both triggers (``kg/event_merge.py``).
 """
 
 from __future__ import annotations
@@ -19,26 +19,10 @@ from importlib import resources
 from kg import numbers
 from kg.arabic import normalise
 from kg.dates import find_times, publication_time
+from kg.event_merge import VIOLENT, merge_in_document, merge_in_sentence
 from kg.mentions import clitic_variants
 from kg.model import ACTOR_KINDS, Analysis, Count, Document, Event, Mention, TimeValue, Token
 
-VIOLENT = (
-    "ArmedClash",
-    "AirStrike",
-    "Shelling",
-    "Bombing",
-    "AttackOnCivilians",
-    "Attack",
-    "Killing",
-    "GovernmentRegainsTerritory",
-    "NonStateActorTakesTerritory",
-)
-SPECIFIC_ATTACKS = ("AirStrike", "Shelling", "Bombing")
-TERRITORY = {"GovernmentRegainsTerritory", "NonStateActorTakesTerritory"}
-# when a killing and an attack are one event, the more specific class names it
-VIOLENT_RANK = {c: n for n, c in enumerate((
-    "Killing", "Attack", "ArmedClash", "NonStateActorTakesTerritory", "GovernmentRegainsTerritory",
-    "AttackOnCivilians", "Bombing", "Shelling", "AirStrike"))}  # fmt: skip
 MERGE_DISTANCE = 100  # characters: triggers farther apart in a sentence tell different events
 NEGATORS = {normalise(w) for w in ("لم", "لن", "لا", "ليس", "عدم", "دون", "بدون", "نفى", "نفت",
                                    "ينفي", "تنفي", "نفوا", "ينفون", "نافيا", "نافية", "تنفي")}  # fmt: skip
@@ -46,7 +30,10 @@ HEDGES = {normalise(w) for w in ("حال", "إذا", "اذا", "لو", "قد", "
                                  "يهدد", "تهدد", "هدد", "هددت", "محتمل", "ربما", "يمكن",
                                  "ستقوم", "سيتم", "مخاوف", "خشية", "احتمال", "مستعد", "مستعدة",
                                  "وقف", "إيقاف", "السماح", "منع", "ضرورة", "يجب", "التخطيط",
-                                 "محاولة", "تنفيذ", "تهديد", "يخطط", "تخطط", "إمكانية")}  # fmt: skip
+                                 "محاولة", "تنفيذ", "تهديد", "يخطط", "تخطط", "إمكانية",
+                                 "تهديدات", "تهديداته", "تهديداتها", "موعد", "قدرة", "قدرته",
+                                 "قدرتها", "تريد", "يريد", "يريدون", "تسعى", "يسعى", "لتجنيب",
+                                 "تجنيب", "لتجنب", "تجنب")}  # fmt: skip
 ANTICIPATED = {normalise(w) for w in ("وشيكة", "المرتقبة", "مرتقبة", "المحتملة", "محتملة",
                                       "المقبلة", "المحتمل", "المرتقب", "المنتظرة")}  # fmt: skip
 DENIAL_VERBS = {normalise(w) for w in ("نفى", "نفت", "ينفي", "تنفي", "نفوا", "ينفون")}
@@ -56,16 +43,19 @@ REPORTING = {normalise(w) for w in (
     "كشف", "كشفت", "أورد", "أوردت", "عن", "أفادوا", "قالوا", "ذكروا", "أكدوا",
 )}  # fmt: skip
 PASSIVE_BY = {normalise(w) for w in ("نفذتها", "نفذها", "شنتها", "شنها", "قبل", "نفذته", "نفذت",
+                                     "نصبه", "نصبها", "نصبته", "نصبتها",
                                      "تنفذها", "ينفذها", "تشنها", "يشنها", "يد", "برصاص", "بنيران",
                                      "شنته", "شنتها", "نفذه", "أطلقها", "أطلقته")}  # fmt: skip
 AGENT_KINDS = ("state_force", "armed_group", "government", "person", "organisation", "country")
 ARMED_KINDS = ("state_force", "armed_group")
 TARGET_MARKERS = {normalise(w) for w in ("على", "ضد", "مع", "استهدف", "استهدفت", "مستهدفا",
                                          "مستهدفة", "لصفوف", "صفوف")}  # fmt: skip
+TO = {normalise(w) for w in ("إلى", "الى")}
 PREPOSITIONS = {normalise(w) for w in ("على", "ضد", "في", "من", "إلى", "الى", "عن", "مع", "بين")}
 VICTIM_CLASSES = ("Killing", "AttackOnCivilians", "Arrest", "Abduction")
 PLACE_ORDER = {"facility": 0, "neighbourhood": 1, "settlement": 2, "region": 3, "country": 4}
 WINDOW = 8  # tokens around a trigger in which roles and figures are sought
+SUBJECT_GAP = 4  # tokens at most between a verb and its subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +97,15 @@ def trigger_first_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def trigger_lengths() -> dict[str, tuple[int, ...]]:
+    """First word of a trigger -> the lengths (in words) of its forms, longest first."""
+    out: dict[str, set[int]] = {}
+    for key in trigger_lexicon():
+        out.setdefault(key[0], set()).add(len(key))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
 def single_victims() -> frozenset[str]:
     return frozenset(normalise(r["noun"]) for r in _rows("single_victims.tsv"))
 
@@ -116,11 +115,18 @@ def count_nouns() -> dict[str, str]:
     return {normalise(n): r["what"] for r in _rows("count_nouns.tsv") for n in r["noun"].split("|")}
 
 
+@lru_cache(maxsize=131_072)
+def _trigger_stems(norm: str, firsts: frozenset[str]) -> tuple[tuple[str, int], ...]:
+    """The readings of a token (without proclitics) that can begin a trigger."""
+    return tuple((stem, plen) for stem, plen in clitic_variants(norm) if stem in firsts)
+
+
 def _find_triggers(
     tokens: Sequence[Token], first: int, end: int, taken: list[int]
 ) -> list[_Trigger]:
     lex = trigger_lexicon()
     firsts = trigger_first_words()
+    lengths = trigger_lengths()
     out: list[_Trigger] = []
     i = first
     while i < end:
@@ -128,13 +134,15 @@ def _find_triggers(
             i += 1
             continue
         best: _Trigger | None = None
-        for stem, plen in clitic_variants(tokens[i].norm):
-            if stem not in firsts:
-                continue
-            for length in (4, 3, 2, 1):
+        for stem, plen in _trigger_stems(tokens[i].norm, firsts):
+            for length in lengths[stem]:
                 if i + length > end:
                     continue
-                key = (stem, *(tokens[i + k].norm for k in range(1, length)))
+                key = (
+                    (stem, *(tokens[i + k].norm for k in range(1, length)))
+                    if length > 1
+                    else (stem,)
+                )
                 if key in lex:
                     if best is None or i + length > best.end:
                         prefix = tokens[i].norm[:plen]
@@ -166,7 +174,8 @@ ARMED_WORDS = _word_set.__wrapped__(
 
 
 def _satisfied(trig: _Trigger, tokens: Sequence[Token], sent: _Sentence) -> bool:
-    """Does the trigger meet its lexicon constraint ("before:…", "after:…", "armed:N")?"""
+    """Does the trigger meet its lexicon constraint ("before:…", "after:…", "unless-after:…",
+    "armed:N")?"""
     if not trig.constraint or trig.constraint == "weak":
         return True
     what, _, rest = trig.constraint.partition(":")
@@ -182,6 +191,8 @@ def _satisfied(trig: _Trigger, tokens: Sequence[Token], sent: _Sentence) -> bool
     window = int(n)
     if what == "before":
         return _near(tokens, trig.first - window, trig.first, _word_set(words))
+    if what == "unless-after":  # "فجر الخميس" is dawn, not a bombing
+        return not _near(tokens, trig.end, trig.end + window, _word_set(words))
     return _near(tokens, trig.end, trig.end + window, _word_set(words))
 
 
@@ -190,7 +201,7 @@ def _polarity(tokens: Sequence[Token], trig: _Trigger, first: int) -> tuple[bool
     negated = hedged = False
     for k in range(max(first, trig.first - 4), trig.first):
         stems = {s for s, _ in clitic_variants(tokens[k].norm)}
-        if stems & NEGATORS:
+        if stems & NEGATORS and not _unmanned(tokens, k):
             negated = True
         if stems & HEDGES:
             hedged = True
@@ -203,6 +214,14 @@ def _polarity(tokens: Sequence[Token], trig: _Trigger, first: int) -> tuple[bool
         if tokens[k].norm in ANTICIPATED:
             hedged = True  # "ضربة وشيكة", "الضربة المرتقبة"
     return negated, hedged
+
+
+UNMANNED = {normalise(w) for w in ("طيار", "طيارين")}
+
+
+def _unmanned(tokens: Sequence[Token], k: int) -> bool:
+    """ "طائرة من دون طيار" / "بدون طيار" is a drone, not a negation."""
+    return k + 1 < len(tokens) and tokens[k + 1].norm in UNMANNED
 
 
 class _Sentence:
@@ -242,7 +261,8 @@ def _roles(
     actor comes first. Civilians are never the agent of violence.
     """
     ms = sent.mentions
-    actors = [i for i in sent.actors() if i not in sources]
+    mediators = _mediators(tokens, sent, trig) if trig.cls in ("Negotiation", "Agreement") else []
+    actors = [i for i in sent.actors() if i not in sources and i not in mediators]
     after = [i for i in actors if trig.end <= ms[i].first_token <= trig.end + WINDOW]
     before = [i for i in actors if trig.first - WINDOW <= ms[i].end_token <= trig.first]
     violent = trig.cls in VIOLENT or trig.cls == "TakeControl"
@@ -257,7 +277,14 @@ def _roles(
             agent = by[0] if by else None
             break
     if agent is None and trig.pos == "verb":
-        direct = [i for i in after if not _preceded_by_preposition(tokens, ms[i])]
+        # the subject of a verb-initial clause comes right after the verb (a time word or a
+        # comma may stand between): "ندد الوزير بقتل المدنيين" has no subject among its mentions
+        direct = [
+            i
+            for i in after
+            if not _preceded_by_preposition(tokens, ms[i])
+            and ms[i].first_token - trig.end <= SUBJECT_GAP
+        ]
         killing = trig.cls == "Killing"
         armed_subject = bool(direct) and ms[direct[0]].kind in ARMED_KINDS and len(direct) > 1
         if direct and can_act(direct[0]) and (not killing or armed_subject):
@@ -279,19 +306,92 @@ def _roles(
         last = before[-1]
         if can_act(last) and not _preceded_by_preposition(tokens, ms[last]):
             agent = last
-    roles: list[tuple[str, int]] = [("agent", agent)] if agent is not None else []
+    roles = [("agent", i) for i in _conjuncts(tokens, sent, agent)] if agent is not None else []
     victim_role = trig.cls in VICTIM_CLASSES
+    roles += [("mediator", i) for i in mediators]
+    addressee = _addressee(tokens, trig, ms, after, agent)
+    if addressee is not None:
+        return [*roles, ("addressee", addressee)], _place(trig, sent, sources)
     for i in after:
-        if i == agent:
+        if i == agent or ("agent", i) in roles or ("mediator", i) in roles:
             continue
         kind = ms[i].kind
         if victim_role or kind == "civilians":
             if kind in ("civilians", "person", "armed_group", "state_force"):
-                roles.append(("victim", i))
+                roles += [("victim", k) for k in _conjuncts(tokens, sent, i)]
                 break
         elif _preceded_by_marker(tokens, ms[i]) or trig.pos == "verb":
-            roles.append(("target", i))
+            roles += [("target", k) for k in _conjuncts(tokens, sent, i)]
             break
+    return roles, _place(trig, sent, sources)
+
+
+def _conjuncts(tokens: Sequence[Token], sent: _Sentence, i: int) -> list[int]:
+    """The mention and the actors coordinated with it by "و": "ووجهت الولايات المتحدة
+    وبريطانيا وفرنسا ضربات" has three agents."""
+    ms, order = sent.mentions, sent.idx
+    actors = set(sent.actors())
+    before = tokens[ms[i].first_token - 1].norm if ms[i].first_token > 0 else ""
+    if i not in actors or before == "بين":  # "بين الجيش والمسلحين": two sides, not allies
+        return [i]
+
+    def joined(left: int, right: int) -> bool:
+        a, b = ms[left], ms[right]
+        tok = tokens[b.first_token]
+        attached = b.first_token == a.end_token and b.start > tok.start and tok.norm[:1] == "و"
+        apart = b.first_token == a.end_token + 1 and tokens[a.end_token].norm == "و"
+        return attached or apart
+
+    p = order.index(i)
+    lo = hi = p
+    while lo > 0 and order[lo - 1] in actors and joined(order[lo - 1], order[lo]):
+        lo -= 1
+    while hi + 1 < len(order) and order[hi + 1] in actors and joined(order[hi], order[hi + 1]):
+        hi += 1
+    return [i] + [order[k] for k in range(lo, hi + 1) if k != p]
+
+
+SPONSOR = {normalise(w) for w in ("رعاية", "برعاية", "وساطة", "بوساطة", "بوساطه", "راعي")}
+
+
+def _mediators(tokens: Sequence[Token], sent: _Sentence, trig: _Trigger) -> list[int]:
+    """Who sponsors talks or an agreement: "المفاوضات برعاية روسيا", "اتفاق بوساطة مصر"."""
+    ms = sent.mentions
+    for i in sent.actors():
+        if not trig.end <= ms[i].first_token <= trig.end + 2 * WINDOW:
+            continue
+        prev = tokens[ms[i].first_token - 1].norm if ms[i].first_token > 0 else ""
+        if prev in SPONSOR:
+            return _conjuncts(tokens, sent, i)
+    return []
+
+
+def _addressee(
+    tokens: Sequence[Token], trig: _Trigger, ms: list[Mention], after: list[int], agent: int | None
+) -> int | None:
+    """To whom an appeal is made ("دعت الأمم المتحدة الحكومة السورية إلى", "ناشد المجلس
+    الدول"), or a statement told ("قال المالكي لشبكة CNN"): the actor named after the
+    speaker, directly or with "ل"/"إلى"."""
+    if trig.cls not in ("Appeal", "Statement"):
+        return None
+    start = ms[agent].end_token if agent is not None and ms[agent].first_token >= trig.end else 0
+    for i in after:
+        if i == agent or ms[i].first_token < start or ms[i].kind == "civilians":
+            continue
+        prev = tokens[ms[i].first_token - 1].norm if ms[i].first_token > 0 else ""
+        attached = ms[i].start > tokens[ms[i].first_token].start
+        lam = attached and tokens[ms[i].first_token].norm[:1] == "ل"
+        if trig.cls == "Statement":
+            return i if lam or prev in TO else None
+        if lam or prev in TO or not _preceded_by_preposition(tokens, ms[i]):
+            return i
+        return None
+    return None
+
+
+def _place(trig: _Trigger, sent: _Sentence, sources: set[int]) -> int | None:
+    """The first specific place named after the trigger, else the one before it."""
+    ms = sent.mentions
     places = [i for i in sent.places() if i not in sources]
     later = [i for i in places if trig.end <= ms[i].first_token <= trig.end + 2 * WINDOW]
     specific = [i for i in later if ms[i].kind != "country"]
@@ -304,7 +404,7 @@ def _roles(
         place = min(earlier, key=lambda i: (PLACE_ORDER.get(ms[i].kind, 5), -ms[i].start))
     else:
         place = None
-    return roles, place
+    return place
 
 
 def _preceded_by_marker(tokens: Sequence[Token], mention: Mention) -> bool:
@@ -335,16 +435,34 @@ def _counts(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, Co
     out: list[tuple[int, Count]] = []
     i = first
     while i < end:
+        norm = tokens[i].norm
+        if not (  # the quick test: most tokens are neither figures nor dual nouns
+            norm[-1:].isdigit()
+            or norm in numbers.NUMBER_WORDS
+            or norm.endswith("ين")
+            or (i + 1 < end and tokens[i + 1].norm in TWO)
+        ):
+            i += 1
+            continue
         read = numbers.read_number(tuple(tokens), i)
         if read is None:
-            stem = next(
-                (s for s, _ in clitic_variants(tokens[i].norm) if s in numbers.DUAL_NOUNS), None
+            stem = (
+                next(  # every dual noun ends in "ين"
+                    (s for s, _ in clitic_variants(norm) if s in numbers.DUAL_NOUNS), None
+                )
+                if norm.endswith("ين")
+                else None
             )
             if stem is not None and stem in nouns:
                 out.append((i, Count(nouns[stem], 2, "exact", (tokens[i].start, tokens[i].end))))
+            elif i + 1 < end and tokens[i + 1].norm in TWO and norm in nouns:  # "مدنيين اثنين"
+                span = (tokens[i].start, tokens[i + 1].end)
+                out.append((i, Count(nouns[norm], 2, "exact", span)))
             i += 1
             continue
         value, j = read
+        if j + 1 < end and tokens[j].norm == "من":  # partitive: "300 من مسلحي طالبان"
+            j += 1
         if j < end:
             noun = next((nouns[s] for s, _ in clitic_variants(tokens[j].norm) if s in nouns), None)
             if noun and _injury_context(tokens, i, j):
@@ -360,15 +478,24 @@ def _counts(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, Co
     return out
 
 
+TWO = {normalise(w) for w in ("اثنين", "اثنان", "اثنتين", "اثنتان")}
 INJURY_WORDS = {normalise(w) for w in ("إصابة", "إصابات", "جرح", "جراح", "بجروح", "جروح", "جرحى",
-                                        "مصابين", "أصيب", "أصيبوا", "يصاب", "بإصابة")}  # fmt: skip
+                                        "مصابين", "أصيب", "أصيبوا", "يصاب", "بإصابة", "جريحا",
+                                        "جريح", "جريحاً", "مصابا", "مصاباً", "أصيبت", "المصابين",
+                                        "الجرحى")}  # fmt: skip
+
+
+KILL_WORDS = {normalise(w) for w in ("قتل", "مقتل", "قتلى", "مصرع", "استشهاد", "وفاة", "حصيلة")}
 
 
 def _injury_context(tokens: Sequence[Token], i: int, j: int) -> bool:
-    """Is the figure at tokens [i, j] a count of injured ("إصابة 20 شخصاً بجروح")?"""
-    around = [tokens[k].norm for k in range(max(0, i - 3), i)]
-    around += [tokens[k].norm for k in range(j + 1, min(len(tokens), j + 3))]
-    return any(w in INJURY_WORDS or w[1:] in INJURY_WORDS for w in around)
+    """Is the figure at tokens [i, j] a count of injured ("إصابة 20 شخصاً بجروح")? The words
+    just before it decide first: "قتل خمسة أشخاص وأصيب 48" counts five killed."""
+    before = [tokens[k].norm for k in range(max(0, i - 3), i)]
+    if any(w in KILL_WORDS or w[1:] in KILL_WORDS for w in before):
+        return False
+    after = [tokens[k].norm for k in range(j + 1, min(len(tokens), j + 3))]
+    return any(w in INJURY_WORDS or w[1:] in INJURY_WORDS for w in before + after)
 
 
 AIR_WORDS = _word_set.__wrapped__(
@@ -403,11 +530,11 @@ def _resolve_class(
             return "GovernmentRegainsTerritory"
         if kinds.get("agent") == "armed_group":
             return "NonStateActorTakesTerritory"
-        regain = any(w in trigger_norm for w in ("استعاد", "حرر", "تحرير"))
+        regain = any(w in trigger_norm for w in ("استعاد", "حرر", "تحرير", "طهر"))
         return "GovernmentRegainsTerritory" if regain else "NonStateActorTakesTerritory"
+    if weapon is not None:
+        return weapon
     if cls == "Attack":
-        if weapon is not None:
-            return weapon
         return "AttackOnCivilians" if kinds.get("target") == "civilians" else "ArmedClash"
     return cls
 
@@ -425,26 +552,39 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
     for s in analysis.sentences:
         sent = _Sentence(mentions, by_sentence.get(s.index, []))
         triggers = _find_triggers(tokens, s.first_token, s.end_token, taken)
-        if not triggers:
+        strong_violent = any(t.cls in VIOLENT and t.constraint != "weak" for t in triggers)
+        live = [
+            t
+            for t in triggers
+            if t.cls not in ("Injury", "NonEvent")
+            and _satisfied(t, tokens, sent)
+            and (t.constraint != "weak" or strong_violent)
+        ]
+        if not live:  # nothing happens in this sentence: no need for its times and figures
             continue
         sources = _sources(tokens, sent)
         times = find_times(tokens, s.first_token, s.end_token, doc.text, doc.date)
         counts = _counts(tokens, s.first_token, s.end_token)
-        strong_violent = any(t.cls in VIOLENT and t.constraint != "weak" for t in triggers)
         local: list[Event] = []
-        for trig in triggers:
-            if trig.cls in ("Injury", "NonEvent") or not _satisfied(trig, tokens, sent):
-                continue
-            if trig.constraint == "weak" and not strong_violent:
-                continue
+        for trig in live:
             negated, hedged = _polarity(tokens, trig, s.first_token)
             roles, place = _roles(tokens, trig, sent, sources)
             norm = " ".join(tokens[k].norm for k in range(trig.first, trig.end))
-            weapon = _weapon_class(tokens, trig) if trig.cls == "Attack" else None
+            near = _weapon_class(tokens, trig) if trig.cls in ("Attack", "Shelling") else None
+            weapon = near if trig.cls == "Attack" else None
+            bombardment = (  # a bare "قصف", not "قصف مدفعي"
+                trig.cls == "Shelling"
+                and trig.end - trig.first == 1
+                and trig.stem.removeprefix("ال").startswith("قصف")
+            )
+            if bombardment and near == "AirStrike":  # "قصفت طائرات حربية": an air strike
+                weapon = "AirStrike"
             cls = _resolve_class(trig.cls, roles, mentions, norm, weapon)
-            time = min(times, key=lambda t: abs(t[0] - trig.first))[2] if times else pub
+            vague = (trig.cls == "Attack" and cls == "ArmedClash") or (bombardment and near is None)
+            time = _own_time(trig, live, times) or pub
             span = (tokens[trig.first].start, tokens[trig.end - 1].end)
-            back = trig.pos == "noun" and trig.stem.startswith("ال") and not roles and place is None
+            # a definite noun ("الغارة", "بالهجوم") may refer back to a happening told before
+            back = trig.pos == "noun" and trig.stem.startswith("ال")
             local.append(
                 Event(
                     cls,
@@ -458,73 +598,27 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
                     negated,
                     hedged,
                     back,
+                    vague,
                 )
             )
         counts += _implicit_tolls(tokens, triggers, s.first_token, s.end_token, mentions, sent)
         local, zero = _zero_tolls(local)
-        local = _merge_in_sentence(local)
-        events += _attach_counts(local, counts + zero)
-    return _merge_in_document(events, mentions)
+        local = merge_in_sentence(local)
+        events += [_killing_class(e, mentions) for e in _attach_counts(local, counts + zero)]
+    return merge_in_document(events, mentions)
 
 
-def _merge(a: Event, b: Event, cls: str | None = None) -> Event:
-    roles = a.roles + tuple(
-        r
-        for r in b.roles
-        if (r not in a.roles and r[0] != "agent")
-        or (r[0] == "agent" and not any(x[0] == "agent" for x in a.roles))
-    )
-    time = a.time if a.time is not None and a.time.expression is not None else (b.time or a.time)
-    return replace(
-        a,
-        cls=cls or a.cls,
-        triggers=tuple(sorted(set(a.triggers + b.triggers))),
-        roles=roles,
-        place=a.place if a.place is not None else b.place,
-        time=time,
-        counts=a.counts + tuple(c for c in b.counts if c not in a.counts),
-        sources=tuple(sorted(set(a.sources) | set(b.sources))),
-        negated=a.negated and b.negated,
-        hedged=a.hedged and b.hedged,
-        back_reference=a.back_reference and b.back_reference,
-    )
+def _own_time(
+    trig: _Trigger, triggers: list[_Trigger], times: list[tuple[int, int, TimeValue]]
+) -> TimeValue | None:
+    """The nearest time expression that is nearer to this trigger than to any other: in
+    "دعت الأمم المتحدة الجمعة إلى تحقيق في القصف" Friday is the appeal's, not the strike's."""
 
+    def gap(t: tuple[int, int, TimeValue], tr: _Trigger) -> int:
+        return tr.first - t[1] if t[1] <= tr.first else max(t[0] - tr.end, 0)
 
-def _merge_in_sentence(events: list[Event]) -> list[Event]:
-    """A killing and the attack that caused it, or one class told twice, are one event."""
-    out: list[Event] = []
-    for ev in events:
-        target = None
-        for k, other in enumerate(out):
-            same = (
-                other.cls == ev.cls or {other.cls, ev.cls} <= TERRITORY
-            ) and other.negated == ev.negated
-            violent_pair = (
-                ev.cls in VIOLENT
-                and other.cls in VIOLENT
-                and not (
-                    ev.cls in SPECIFIC_ATTACKS
-                    and other.cls in SPECIFIC_ATTACKS
-                    and ev.cls != other.cls
-                )
-            )
-            if same or violent_pair:
-                target = k
-                break
-        if target is None:
-            out.append(ev)
-            continue
-        other = out[target]
-        if other.cls in TERRITORY and ev.cls in TERRITORY:  # the one whose agent is known decides
-            cls = ev.cls if _has_agent(ev) and not _has_agent(other) else other.cls
-        else:
-            cls = max((other.cls, ev.cls), key=lambda c: VIOLENT_RANK.get(c, -1))
-        out[target] = _merge(other, ev, cls)
-    return out
-
-
-def _has_agent(ev: Event) -> bool:
-    return any(role == "agent" for role, _ in ev.roles)
+    own = [t for t in times if min(triggers, key=lambda tr: gap(t, tr)) is trig]
+    return min(own, key=lambda t: gap(t, trig))[2] if own else None
 
 
 def _implicit_tolls(
@@ -598,6 +692,22 @@ def _attach_counts(events: list[Event], counts: list[tuple[int, Count]]) -> list
     return [_complete_counts(e) for e in out]
 
 
+def _killing_class(ev: Event, mentions: list[Mention]) -> Event:
+    """A killing told with no more specific violence is coded by who was killed, as ACLED
+    does: fighters or soldiers killed are a battle ("مقتل 25 جنديا", "مصرع قيادي حوثي"),
+    civilians killed by a named armed actor an attack on civilians."""
+    if ev.cls != "Killing":
+        return ev
+    victims = {mentions[i].kind for role, i in ev.roles if role == "victim"}
+    counted = {c.what for c in ev.counts}
+    if counted & {"fighters", "soldiers"} or victims & set(ARMED_KINDS):
+        return replace(ev, cls="ArmedClash")
+    armed_agent = any(mentions[i].kind in ARMED_KINDS for role, i in ev.roles if role == "agent")
+    if armed_agent and (counted & {"civilians", "children", "women"} or "civilians" in victims):
+        return replace(ev, cls="AttackOnCivilians")
+    return ev
+
+
 def _complete_counts(ev: Event) -> Event:
     """Children and women killed, with no overall toll given, are the toll."""
     if ev.cls not in VIOLENT or any(c.what == "fatalities" for c in ev.counts):
@@ -609,38 +719,3 @@ def _complete_counts(ev: Event) -> Event:
     qual = parts[0].qualifier if len(parts) == 1 else "exact"
     total = Count("fatalities", sum(c.value for c in parts), qual, span)
     return replace(ev, counts=(*ev.counts, total))
-
-
-def _merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Event]:
-    """The same happening told twice (same class, place entity and day) is one event."""
-
-    def place_key(ev: Event) -> str | None:
-        return mentions[ev.place].entity_key if ev.place is not None else None
-
-    out: list[Event] = []
-    for ev in events:
-        target = None
-        for k, other in enumerate(out):
-            same_place = place_key(ev) is not None and place_key(other) == place_key(ev)
-            if (
-                other.cls == ev.cls
-                and other.negated == ev.negated
-                and other.hedged == ev.hedged
-                and (same_place or (ev.back_reference and not ev.counts))
-                and _same_time(other.time, ev.time)
-            ):
-                target = k  # the most recent such event: keep looking
-                if same_place:
-                    break
-        if target is None:
-            out.append(ev)
-        else:
-            out[target] = _merge(out[target], ev)
-    return out
-
-
-def _same_time(a: TimeValue | None, b: TimeValue | None) -> bool:
-    """Compatible times: equal, or one of them only the publication date (no expression)."""
-    if a is None or b is None or a.expression is None or b.expression is None:
-        return True
-    return a.value == b.value

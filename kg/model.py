@@ -134,6 +134,9 @@ class Event:
     # told by a definite noun with no place or participant ("الغارات", "الهجوم"): most likely
     # a reference back to an event the document told before
     back_reference: bool = False
+    # the class came from a generic word ("الهجوم", a bare "قصف") that a more specific telling
+    # of the same happening in the document may refine
+    vague: bool = False
 
 
 @dataclass(slots=True)

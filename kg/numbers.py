@@ -26,6 +26,7 @@ _HUNDREDS = {"مئه": 100, "مائه": 100, "مئتي": 200, "مئتين": 200,
              "خمسمئه": 500, "خمسمائه": 500}  # fmt: skip
 _MULTIPLIERS = {"الف": 1000, "الاف": 1000, "الفا": 1000, "الفين": 2000, "مليون": 1_000_000}
 _WORDS = {normalise(k): v for k, v in {**_UNITS, **_TENS, **_HUNDREDS}.items()}
+NUMBER_WORDS = frozenset(_WORDS)  # a figure spelled out starts with one of these
 # A dual noun is a count of two: "قتيلين", "طفلين", "امرأتين", "جنديين".
 DUAL_NOUNS = {normalise(w) for w in ("قتيلين", "طفلين", "امرأتين", "امراتين", "جنديين",
                                      "شخصين", "مدنيين اثنين", "عنصرين", "مقاتلين اثنين")}  # fmt: skip
@@ -59,8 +60,9 @@ def _word_value(norm: str) -> int | None:
 
 def read_number(tokens: tuple[Token, ...], i: int) -> tuple[int, int] | None:
     """(value, end token) of a number starting at token ``i``, or None."""
-    tok = tokens[i]
-    norm = tok.norm
+    norm = tokens[i].norm
+    if norm not in _WORDS and not norm[-1:].isdigit():
+        return None  # most tokens: neither digits nor a number word
     if norm[:1] in ("و", "ب", "ل") and norm[1:].isdigit():  # "و52"
         norm = norm[1:]
     if norm.isdigit():

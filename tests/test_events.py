@@ -1,3 +1,5 @@
+import pytest
+
 from kg.arabic import analyse
 from kg.dates import find_times
 from kg.numbers import read_number
@@ -161,3 +163,238 @@ def test_an_attack_by_aircraft_or_missiles_takes_the_weapons_class(run):
         "Shelling"
     ]
     assert [e.cls for e in run("هاجم مسلحون حاجزا للجيش في درعا.").events] == ["ArmedClash"]
+
+
+def classes(ex, factual=True):
+    return [e.cls for e in ex.events if factual != (e.negated or e.hedged)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cls"),
+    [
+        ("واعتقلت قوات الأمن ثلاثة شبان في مدينة درعا.", "Arrest"),
+        ("وأعلنت الشرطة اعتقال خمسة أشخاص في بغداد.", "Arrest"),
+        ("شنت الطائرات الحربية غارات على مدينة إدلب.", "AirStrike"),
+        ("وطالت الغارات أحياء في مدينة حلب.", "AirStrike"),
+        ("قصفت المدفعية التركية قرى في ريف عفرين.", "Shelling"),
+        ("وقال المرصد إن ثلاثة مدنيين لقوا حتفهم في حلب.", "Killing"),
+        ("اندلعت اشتباكات عنيفة بين الجيش والمسلحين في سيناء.", "ArmedClash"),
+        ("وانسحب مقاتلو المعارضة من بلدة داريا.", "Withdrawal"),
+        ("وانطلقت في جنيف محادثات بين وفدي الحكومة والمعارضة.", "Negotiation"),
+        ("ورفضت الحكومة اليمنية المقترح الأممي.", "Rejection"),
+        ("ووصلت قافلة مساعدات إلى مدينة دوما.", "AidDelivery"),
+        ("وتظاهر آلاف في مدينة عفرين.", "Protest"),
+    ],
+)
+def test_events_lexicon_inflected_forms_with_clitics(run, sentence, cls):
+    assert classes(run(sentence)) == [cls]
+
+
+def test_events_nominal_trigger_takes_its_genitive_agent_and_place(run):
+    ex = run("وأسفرت غارات التحالف على بلدة كفرنبل عن مقتل سبعة مدنيين.")
+    [(cls, roles, place, counts, _)] = events(ex)
+    assert cls == "AirStrike"
+    assert roles["agent"] == "التحالف"
+    assert place == "كفرنبل"
+    assert counts["fatalities"] == (7, "exact")
+
+
+def test_events_prepositions_mark_target_and_place(run):
+    ex = run("أطلقت الميليشيات الحوثية صاروخا باليستيا على مدينة جازان من محافظة صعدة.")
+    [(cls, roles, place, _, _)] = events(ex)
+    assert cls == "Shelling"
+    assert roles["agent"] == "الميليشيات الحوثية"
+    assert place == "جازان"
+
+
+def test_events_by_phrases_give_the_agent_of_a_passive(run):
+    ex = run("قتل خمسة مدنيين في غارات نفذتها طائرات حربية روسية على مدينة سراقب.")
+    [(cls, roles, place, counts, _)] = events(ex)
+    assert cls == "AirStrike"
+    assert roles["agent"] == "طائرات حربية روسية"
+    assert place == "سراقب"
+    assert counts["civilians"] == (5, "exact")
+    ex = run("قتل صحفي على يد مسلحين مجهولين في مدينة الموصل.")
+    [(cls, roles, _, counts, _)] = events(ex)
+    assert roles["agent"] == "مسلحين مجهولين"
+    assert counts["fatalities"] == (1, "exact")
+
+
+def test_events_reported_speech_source_is_not_the_agent(run):
+    ex = run("ونقلت وكالة سانا عن مصدر عسكري أن الجيش السوري استعاد السيطرة على بلدة خان شيخون.")
+    [(cls, roles, place, _, ev)] = events(ex)
+    assert cls == "GovernmentRegainsTerritory"
+    assert roles["agent"] == "الجيش السوري"
+    sources = [ex.document.text[ex.mentions[i].start : ex.mentions[i].end] for i in ev.sources]
+    assert "وكالة سانا" in sources and "الجيش السوري" not in sources
+    assert place == "خان شيخون"
+
+
+def test_events_appeal_records_speaker_and_addressee(run):
+    ex = run("دعت الأمم المتحدة الحكومة السورية إلى السماح بدخول المساعدات إلى الغوطة.")
+    appeal = next(e for e in events(ex) if e[0] == "Appeal")
+    assert appeal[1] == {"agent": "الأمم المتحدة", "addressee": "الحكومة السورية"}
+    ex = run("واتهم وزير الخارجية الروسي الولايات المتحدة بدعم المسلحين في سوريا.")
+    statement = next(e for e in events(ex) if e[0] == "Statement")
+    assert statement[1]["target"] == "الولايات المتحدة"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "denied"),
+    [
+        ("نفى الجيش الإسرائيلي شن غارات على مدينة غزة.", "AirStrike"),
+        ("وأكد المتحدث أنه لم تقع اشتباكات في المدينة.", "ArmedClash"),
+        ("وفي حال هاجمت القوات التركية مدينة منبج فإن الوضع سيتدهور.", "ArmedClash"),
+        ("وهددت الحكومة بشن هجوم واسع على المدينة.", "OffensiveAnnounced"),
+        ("ويترقب السكان ضربة أمريكية وشيكة على مواقع النظام.", "AirStrike"),
+    ],
+)
+def test_events_denied_or_hedged_are_never_facts(run, sentence, denied):
+    ex = run(sentence)
+    assert denied in classes(ex, factual=False), "the denied or hedged event is kept, marked"
+    assert denied not in classes(ex)
+
+
+def test_events_figures_with_qualifiers_duals_and_arabic_indic_digits(run):
+    ex = run("وقتل ما لا يقل عن ٢٣ مدنيا بينهم طفلين وامرأتين في قصف على مدينة دوما.")
+    [(cls, _, _, counts, _)] = events(ex)
+    assert cls == "Shelling"
+    assert counts["fatalities"] == (23, "at_least")
+    assert counts["children"] == (2, "exact")
+    assert counts["women"] == (2, "exact")
+    ex = run("وانسحب نحو 200 مقاتل من أحياء حلب الشرقية.")
+    [(cls, _, _, counts, _)] = events(ex)
+    assert (cls, counts["fighters"]) == ("Withdrawal", (200, "about"))
+
+
+def test_events_injured_children_are_not_the_toll(run):
+    ex = run("وقتل خمسة أشخاص وأصيب 48 جريحا، بينهم 30 طفلا، في قصف على بلدة سراقب.")
+    [(_, _, _, counts, _)] = events(ex)
+    assert counts["fatalities"] == (5, "exact")
+    assert "children" not in counts
+
+
+def test_events_relative_dates_keep_their_words(run):
+    ex = run("قصفت طائرات حربية بلدة كفرنبل يوم السبت.", date="2016-11-28")
+    [ev] = ex.events
+    assert (ev.time.value, ev.time.precision, ev.time.expression) == ("2016-11-26", "day", "السبت")
+    ex = run("وفي منتصف مارس 2011 اندلعت احتجاجات في مدينة درعا.")
+    [ev] = ex.events
+    assert ev.cls == "Protest"
+    assert (ev.time.value, ev.time.precision) == ("2011-03", "month")
+
+
+def test_events_a_retelling_without_place_joins_the_happening(run):
+    ex = run("شنت طائرات التحالف غارات على مدينة صعدة أمس. وقال مسؤول محلي إن الغارات دمرت منازل.")
+    assert [len(e.triggers) for e in ex.events if e.cls == "AirStrike"] == [2]
+    ex = run("قصفت المدفعية بلدة كفرنبل أمس. وقصفت المدفعية أيضا مدينة سراقب أمس.")
+    assert classes(ex) == ["Shelling", "Shelling"]
+
+
+def test_events_killing_is_coded_by_its_victims(run):
+    assert classes(run("وأعلن الفصيل أنه قتل 25 جنديا حكوميا في ريف دمشق.")) == ["ArmedClash"]
+    assert classes(run("وأعلن الجيش مصرع 40 قياديا حوثيا في محافظة حجة.")) == ["ArmedClash"]
+
+
+def test_events_a_drone_is_not_a_negation_and_dawn_is_not_a_bombing(run):
+    ex = run("قتل ثلاثة مسلحين في غارة لطائرة من دون طيار أمريكية في محافظة مأرب.")
+    assert classes(ex) == ["AirStrike"]
+    ex = run("واستمرت الاشتباكات بين الجيش والمسلحين حتى فجر الخميس في مدينة درعا.")
+    assert classes(ex) == ["ArmedClash"]
+
+
+def test_events_coordinated_actors_are_all_agents(run):
+    ex = run("ووجهت الولايات المتحدة وبريطانيا وفرنسا ضربات جوية على مواقع قرب دمشق.")
+    [strike] = [e for e in ex.events if e.cls == "AirStrike"]
+    agents = {
+        ex.document.text[ex.mentions[i].start : ex.mentions[i].end]
+        for r, i in strike.roles
+        if r == "agent"
+    }
+    assert agents == {"الولايات المتحدة", "بريطانيا", "فرنسا"}
+    ex = run("اندلعت اشتباكات بين الجيش السوري وقوات سوريا الديمقراطية في دير الزور.")
+    [(_, roles, _, _, _)] = events(ex)
+    assert roles["agent"] == "الجيش السوري"
+
+
+def test_events_a_generic_telling_joins_the_specific_happening(run):
+    ex = run(
+        "شنت طائرات التحالف غارة جوية على سوق في مدينة صعدة أمس. "
+        "وقال الصليب الأحمر إن 29 طفلا قتلوا في القصف على السوق أمس."
+    )
+    [strike] = ex.events
+    assert strike.cls == "AirStrike" and len(strike.triggers) == 3
+    assert max(c.value for c in strike.counts if c.what == "fatalities") == 29
+
+
+def test_events_partitive_and_spelled_out_pairs_are_counted(run):
+    ex = run("وقال الحاكم إن أكثر من 300 من مسلحي طالبان لقوا حتفهم في معركة بمدينة فاراه.")
+    [(cls, _, _, counts, _)] = events(ex)
+    assert (cls, counts["fighters"]) == ("ArmedClash", (300, "more_than"))
+    ex = run("وأعلن المرصد مقتل مدنيين اثنين في غارات على مدينة دوما.")
+    [(_, _, _, counts, _)] = events(ex)
+    assert counts["fatalities"] == (2, "exact")
+
+
+def test_dates_ordinal_days_periods_and_two_calendars():
+    text = "وفي الثامن من أكتوبر/تشرين الأول أعلن، ومطلع الشهر الجاري، والعام الماضي"
+    toks = analyse(text).tokens
+    found = [
+        (t.value, t.precision) for _, _, t in find_times(toks, 0, len(toks), text, "2018-10-09")
+    ]
+    assert found == [("2018-10-08", "day"), ("2018-10", "month"), ("2017", "year")]
+    text = "النائب العام السابق"
+    toks = analyse(text).tokens
+    assert find_times(toks, 0, len(toks), text, "2018-10-09") == []
+
+
+def test_events_a_time_belongs_to_the_nearest_event(run):
+    ex = run(
+        "دعت الأمم المتحدة الجمعة إلى إجراء تحقيق في القصف على سوق بمدينة صعدة.", date="2018-08-10"
+    )
+    times = {e.cls: e.time for e in ex.events}
+    assert times["Appeal"].expression == "الجمعة"
+    assert times["Shelling"].expression is None  # the publication date, not Friday's appeal
+
+
+def test_events_wanting_or_avoiding_a_clash_is_no_clash(run):
+    ex = run("وقالت إيران إنها لا تريد أن تدخل في مواجهة عسكرية مع إسرائيل.")
+    assert "ArmedClash" not in classes(ex)
+    ex = run("وأكد المبعوث استمرار المفاوضات لتجنيب المدينة مواجهات دامية.")
+    assert "ArmedClash" not in classes(ex)
+
+
+def test_events_air_defences_intercepting_missiles_are_not_a_clash(run):
+    ex = run("وقالت الوكالة إن الدفاعات الجوية تصدت للصواريخ الإسرائيلية فوق دمشق.")
+    assert "ArmedClash" not in classes(ex)
+    ex = run("وتصدت القوات الحكومية لهجوم شنه مسلحون على مدينة فاراه.")
+    assert "ArmedClash" in classes(ex)
+
+
+def test_events_retaking_words_decide_a_change_of_control_without_agent(run):
+    ex = run("وستمثل السيطرة على مدينة الحديدة أكبر انتصار منذ استعادة مدينة عدن.")
+    assert classes(ex) == ["GovernmentRegainsTerritory"]
+
+
+def test_events_talks_and_agreements_record_their_mediators(run):
+    ex = run("وتوصل الطرفان إلى اتفاق لوقف إطلاق النار بوساطة مصر وقطر.")
+    [agreement] = [e for e in ex.events if e.cls == "Agreement"]
+    text = ex.document.text
+    roles = [(r, text[ex.mentions[i].start : ex.mentions[i].end]) for r, i in agreement.roles]
+    assert sorted(roles) == [("mediator", "قطر"), ("mediator", "مصر")]
+    ex = run("وتتواصل المفاوضات بين الحكومة والمعارضة برعاية روسيا في مدينة أستانا.")
+    [talks] = [roles for cls, roles, *_ in events(ex) if cls == "Negotiation"]
+    assert talks["mediator"] == "روسيا"
+
+
+def test_events_the_genitive_of_an_assassination_is_its_victim(run):
+    ex = run("واتهمت السلطات المسلحين باغتيال اللواء محمد إبراهيم في مدينة القاهرة.")
+    [attack] = [roles for cls, roles, *_ in events(ex) if cls == "AttackOnCivilians"]
+    assert attack.get("agent") != "محمد إبراهيم"
+
+
+def test_events_an_ambush_laid_by_a_group_gives_the_agent(run):
+    ex = run("قتل 27 شخصا من مقاتلي الحشد الشعبي في كمين نصبه مسلحو تنظيم الدولة الإسلامية.")
+    [(cls, roles, _, _, _)] = events(ex)
+    assert cls == "ArmedClash"
+    assert roles["agent"] == "تنظيم الدولة الإسلامية"

@@ -6,6 +6,7 @@ from kg.corpus import CorpusReader
 from kg.pipeline import StoreSink, build
 from kg.query import run_local
 from kg.store import GraphStore
+from kg.validate import validate_store
 from tests.conftest import DEV, SEED_DIR, needs_shared
 
 pytestmark = [needs_shared, pytest.mark.slow]
@@ -28,6 +29,9 @@ def check_contract(store):
         assert text[int(b) : int(e)] == anchor
     assert run_local(store, NOT_SEM_EVENTS).values() == []
     assert run_local(store, UNTYPED_ENTITIES).values() == []
+    report = validate_store(store)  # the SHACL shapes of ontology/shapes/
+    assert report.conforms, report.violations[:5]
+    assert report.documents > 0
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,176 @@
+"""One event per happening: merging the tellings of a sentence and of a document.
+
+A killing and the attack that caused it in one sentence are one event; the same happening told
+again later in the document joins its first telling when the class and the day agree and the
+places and agents do not conflict. A generic telling ("الهجوم", a bare "قصف") takes the class of
+the specific one it joins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kg.model import Event, Mention, TimeValue
+
+VIOLENT = (
+    "ArmedClash",
+    "AirStrike",
+    "Shelling",
+    "Bombing",
+    "AttackOnCivilians",
+    "Attack",
+    "Killing",
+    "GovernmentRegainsTerritory",
+    "NonStateActorTakesTerritory",
+)
+SPECIFIC_ATTACKS = ("AirStrike", "Shelling", "Bombing")
+VERBAL = ("Statement", "Appeal", "Rejection")
+BATTLE_AND_TERRITORY = tuple(
+    frozenset({"ArmedClash", c})
+    for c in ("GovernmentRegainsTerritory", "NonStateActorTakesTerritory", "TakeControl")
+)
+TERRITORY = {"GovernmentRegainsTerritory", "NonStateActorTakesTerritory"}
+# when a killing and an attack are one event, the more specific class names it
+VIOLENT_RANK = {c: n for n, c in enumerate((
+    "Killing", "Attack", "ArmedClash", "NonStateActorTakesTerritory", "GovernmentRegainsTerritory",
+    "AttackOnCivilians", "Bombing", "Shelling", "AirStrike"))}  # fmt: skip
+# what a generic telling can be a telling of: "الهجوم" of an air strike, a bare "قصف" of one
+REFINES = {"ArmedClash": {"AirStrike", "Shelling", "Bombing", "AttackOnCivilians"},
+           "Shelling": {"AirStrike"}}  # fmt: skip
+
+
+def _merge(a: Event, b: Event, cls: str | None = None) -> Event:
+    roles = a.roles + tuple(
+        r
+        for r in b.roles
+        if (r not in a.roles and r[0] != "agent")
+        or (r[0] == "agent" and not any(x[0] == "agent" for x in a.roles))
+    )
+    time = a.time if a.time is not None and a.time.expression is not None else (b.time or a.time)
+    return replace(
+        a,
+        cls=cls or a.cls,
+        triggers=tuple(sorted(set(a.triggers + b.triggers))),
+        roles=roles,
+        place=a.place if a.place is not None else b.place,
+        time=time,
+        counts=a.counts + tuple(c for c in b.counts if c not in a.counts),
+        sources=tuple(sorted(set(a.sources) | set(b.sources))),
+        negated=a.negated and b.negated,
+        hedged=a.hedged and b.hedged,
+        back_reference=a.back_reference and b.back_reference,
+        vague=_vague_after_merge(a, b, cls or a.cls),
+    )
+
+
+def _vague_after_merge(a: Event, b: Event, cls: str) -> bool:
+    """Still generic when the class kept came only from generic tellings ("قتلوا في القصف")."""
+    tellings = [e for e in (a, b) if e.cls == cls]
+    return bool(tellings) and all(e.vague for e in tellings)
+
+
+def merge_in_sentence(events: list[Event]) -> list[Event]:
+    """A killing and the attack that caused it, or one class told twice, are one event."""
+    out: list[Event] = []
+    for ev in events:
+        target = None
+        for k, other in enumerate(out):
+            same = (
+                other.cls == ev.cls or {other.cls, ev.cls} <= TERRITORY
+            ) and other.negated == ev.negated
+            violent_pair = (
+                ev.cls in VIOLENT
+                and other.cls in VIOLENT
+                and not (
+                    ev.cls in SPECIFIC_ATTACKS
+                    and other.cls in SPECIFIC_ATTACKS
+                    and ev.cls != other.cls
+                    and _refined(ev, other) is None
+                )
+                # the fighting and the change of control it brought are two events
+                and {ev.cls, other.cls} not in BATTLE_AND_TERRITORY
+            )
+            if same or violent_pair:
+                target = k
+                break
+        if target is None:
+            out.append(ev)
+            continue
+        other = out[target]
+        if other.cls in TERRITORY and ev.cls in TERRITORY:  # the one whose agent is known decides
+            if _has_agent(ev) != _has_agent(other):
+                cls = ev.cls if _has_agent(ev) else other.cls
+            else:  # neither, or both: a word of retaking ("استعادة", "تحرير") decides
+                cls = (
+                    "GovernmentRegainsTerritory"
+                    if "GovernmentRegainsTerritory" in (ev.cls, other.cls)
+                    else other.cls
+                )
+        else:
+            cls = max((other.cls, ev.cls), key=lambda c: VIOLENT_RANK.get(c, -1))
+        out[target] = _merge(other, ev, cls)
+    return out
+
+
+def _has_agent(ev: Event) -> bool:
+    return any(role == "agent" for role, _ in ev.roles)
+
+
+def merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Event]:
+    """The same happening told twice is one event: the same class and day, and places and
+    agents that do not conflict (the same entity, or one of the tellings does not name it or
+    names only a country).
+    A happening with a place of its own stays apart from one elsewhere, unless the later
+    telling is a bare back reference ("الغارة") with no figure of its own."""
+
+    def key(mi: int | None) -> str | None:
+        return mentions[mi].entity_key if mi is not None else None
+
+    out: list[Event] = []
+    for ev in events:
+        target = None
+        for k, other in enumerate(out):
+            if (
+                _refined(ev, other) is None
+                or other.negated != ev.negated
+                or other.hedged != ev.hedged
+                or not _same_time(other.time, ev.time)
+            ):
+                continue
+            same_place = key(ev.place) is not None and key(other.place) == key(ev.place)
+            open_place = same_place or any(
+                e.place is None or mentions[e.place].kind == "country" for e in (ev, other)
+            )  # a country is too coarse to tell two happenings apart
+            agents = [{key(mi) for role, mi in e.roles if role == "agent"} for e in (ev, other)]
+            if ev.cls in VERBAL:  # what one party says is not what another says
+                fits = agents[0] == agents[1]
+            else:
+                fits = len(agents[0] | agents[1]) <= 1 or ev.back_reference
+            if same_place or (open_place and fits):
+                target = k  # the most recent such event: keep looking
+                if same_place:
+                    break
+        if target is None:
+            out.append(ev)
+        else:
+            out[target] = _merge(out[target], ev, _refined(ev, out[target]))
+    return out
+
+
+def _refined(a: Event, b: Event) -> str | None:
+    """The class of one happening told by ``a`` and ``b``: their class, or the specific class
+    of one when the other's came from a generic word; None when they cannot be one."""
+    if a.cls == b.cls:
+        return a.cls
+    if a.vague and not b.vague and b.cls in REFINES.get(a.cls, ()):
+        return b.cls
+    if b.vague and not a.vague and a.cls in REFINES.get(b.cls, ()):
+        return a.cls
+    return None
+
+
+def _same_time(a: TimeValue | None, b: TimeValue | None) -> bool:
+    """Compatible times: equal, or one of them only the publication date (no expression)."""
+    if a is None or b is None or a.expression is None or b.expression is None:
+        return True
+    return a.value == b.value
