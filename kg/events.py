@@ -581,7 +581,7 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
                 weapon = "AirStrike"
             cls = _resolve_class(trig.cls, roles, mentions, norm, weapon)
             vague = (trig.cls == "Attack" and cls == "ArmedClash") or (bombardment and near is None)
-            time = _own_time(trig, live, times) or pub
+            time = _own_time(trig, _time_takers(tokens, live, trig), times) or pub
             span = (tokens[trig.first].start, tokens[trig.end - 1].end)
             # a definite noun ("الغارة", "بالهجوم") may refer back to a happening told before
             back = trig.pos == "noun" and trig.stem.startswith("ال")
@@ -606,6 +606,21 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
         local = merge_in_sentence(local)
         events += [_killing_class(e, mentions) for e in _attach_counts(local, counts + zero)]
     return merge_in_document(events, mentions)
+
+
+# "بعد معارك", "إثر غارات": a happening told as the background of the main one
+BACKGROUND_WORDS = frozenset({"بعد", "وبعد", "اثر", "عقب", "قبل"})
+
+
+def _time_takers(tokens: Sequence[Token], live: list[_Trigger], trig: _Trigger) -> list[_Trigger]:
+    """The triggers that compete with ``trig`` for the sentence's time expressions. One told
+    as background ("استعاد الجيش السيطرة على المدينة بعد معارك … أمس") does not take the main
+    clause's time away from it."""
+    return [
+        t
+        for t in live
+        if t is trig or t.first == 0 or tokens[t.first - 1].norm not in BACKGROUND_WORDS
+    ]
 
 
 def _own_time(

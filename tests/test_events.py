@@ -357,6 +357,16 @@ def test_events_a_time_belongs_to_the_nearest_event(run):
     assert times["Shelling"].expression is None  # the publication date, not Friday's appeal
 
 
+def test_events_a_background_happening_leaves_the_time_to_the_main_clause(run):
+    ex = run(
+        "استعاد الجيش السوري السيطرة على مدينة سراقب بعد معارك عنيفة مع فصائل المعارضة أمس.",
+        date="2018-03-20",
+    )
+    times = {e.cls: e.time for e in ex.events}
+    assert times["GovernmentRegainsTerritory"].value == "2018-03-19"
+    assert times["GovernmentRegainsTerritory"].expression == "أمس"
+
+
 def test_events_wanting_or_avoiding_a_clash_is_no_clash(run):
     ex = run("وقالت إيران إنها لا تريد أن تدخل في مواجهة عسكرية مع إسرائيل.")
     assert "ArmedClash" not in classes(ex)
