@@ -18,6 +18,7 @@ from kg.errors import InputError, KgError
 if TYPE_CHECKING:
     from kg.corpus import CorpusReader
     from kg.pipeline import BuildSummary, Mapper, Sink
+    from kg.provenance import RunRecord
 
 app = typer.Typer(
     name="kg",
@@ -93,6 +94,7 @@ def build(
     from kg.corpus import CorpusReader
     from kg.pipeline import FileSink, StoreSink
     from kg.pipeline import build as run_build
+    from kg.provenance import RunRecord, build_options, check_store_version, supersede
     from kg.store import DEFAULT_STORE, GraphStore, rdf_format
 
     try:
@@ -101,8 +103,10 @@ def build(
         reader = CorpusReader(corpus, policy=on_error)
         sinks: list[Sink] = []
         known = None
+        store = None
         if store_dir is not None or out_file is None:
             store = GraphStore(store_dir or DEFAULT_STORE)
+            check_store_version(store)
             store.ensure_ontology()
             known = None if full else store.document_hashes()
             sinks.append(StoreSink(store))
@@ -110,7 +114,10 @@ def build(
             sinks.append(FileSink(out_file))
         from kg.parallel import mapper_for
 
-        summary = _run_with_progress(run_build, reader, sinks, known, mapper_for(workers))
+        run = RunRecord(build_options(corpus, out_file, store, on_error, full, workers))
+        summary = _run_with_progress(run_build, reader, sinks, known, mapper_for(workers), run)
+        if store is not None:
+            supersede(store, run)
     except KgError as exc:
         fail(exc)
     for rej in reader.report.rejected:
@@ -134,9 +141,10 @@ def _run_with_progress(
     sinks: list[Sink],
     known: dict[str, str] | None,
     mapper: Mapper,
+    run: RunRecord,
 ) -> BuildSummary:
     if not err.is_terminal:
-        return run_build(reader, sinks, known_hashes=known, mapper=mapper)
+        return run_build(reader, sinks, known_hashes=known, mapper=mapper, run=run)
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
@@ -150,7 +158,7 @@ def _run_with_progress(
                 task, description=f"{s.documents} documents, {rate:.0f}/s, {skipped} skipped"
             )
 
-        return run_build(reader, sinks, known_hashes=known, mapper=mapper, progress=update)
+        return run_build(reader, sinks, known_hashes=known, mapper=mapper, progress=update, run=run)
 
 
 @app.command()
@@ -188,6 +196,7 @@ def query(
     """Run a SPARQL 1.1 query and print the results."""
     from kg import query as q
     from kg import results as answers
+    from kg.provenance import check_store_version
     from kg.store import DEFAULT_STORE, GraphStore
 
     try:
@@ -212,6 +221,7 @@ def query(
                 store.ensure_ontology()
             else:
                 store = GraphStore(store_dir or DEFAULT_STORE, read_only=True)
+                check_store_version(store)
             answer = answers.run(text, store=store, bindings=bindings)
         if not isinstance(answer, q.Results):  # a CONSTRUCT or DESCRIBE graph
             sys.stdout.write(answers.render(answer, "turtle" if fmt == "table" else fmt))
@@ -370,10 +380,11 @@ def ontology() -> None:
 
 
 def _register_extensions() -> None:
-    from kg import cli_linked, cli_scale
+    from kg import cli_audit, cli_linked, cli_scale
 
     cli_linked.register(app)
     cli_scale.register(app)
+    cli_audit.register(app)
 
 
 _register_extensions()

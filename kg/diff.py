@@ -1,0 +1,411 @@
+"""What changed between two builds, per document and per incident, in domain terms.
+
+Each build (a store folder or an RDF file) is read as its named graphs. Graphs are compared
+as sets of triples in N-Triples form; a graph with blank nodes is first given canonical
+blank-node labels (``rdflib.compare``), so two isomorphic graphs compare equal. (Document
+graphs have no blank nodes: every IRI is a function of the document id and offsets.)
+
+A document graph that differs is explained subject by subject: events added or removed, a
+changed toll ("fatalities 14 → 16"), class, place, actor or date; a mention re-linked to
+another entity. The text edit behind a change is reported per document (``edited``), not as
+a change of its own. Run graphs are left out unless asked for: they differ between any two
+runs by design.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import InputError
+from kg.rdf import ACO, ENTITIES_GRAPH, ITSRDF, NIF, ONTOLOGY_GRAPH, PREFIXES, RDF, RES, SEM
+from kg.store import GraphStore, rdf_format
+
+DOC_GRAPH = RES + "graph/doc/"
+RUN_GRAPH = RES + "graph/run/"
+INCIDENTS_GRAPH = RES + "graph/incidents"
+DEFAULT = "(default graph)"
+TOLLS = ("fatalities", "civilianFatalities", "childFatalities", "womenFatalities", "injured")
+ROLES = ("agent", "target", "victim", "mediator", "addressee", "reportedBy")
+TIME = ("timePrecision", "timeExpression", "timeFromPublicationDate")
+Triple = tuple[str, str, str]
+PO = tuple[str, str]
+
+
+@dataclass
+class Build:
+    """A build's graphs: graph IRI -> its triples as N-Triples terms."""
+
+    label: str
+    graphs: dict[str, set[Triple]]
+
+
+@dataclass(frozen=True)
+class Change:
+    scope: str  # "ex-001" (a document), "incident", "entities", "ontology", a graph IRI
+    subject: str
+    kind: str  # "event added", "toll changed", "mention re-linked", …
+    before: str = ""
+    after: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"scope": self.scope, "subject": self.subject, "kind": self.kind,
+                "before": self.before, "after": self.after}  # fmt: skip
+
+
+@dataclass
+class Diff:
+    a: str
+    b: str
+    documents: int = 0  # compared (in A or B)
+    added: list[str] = field(default_factory=list)  # documents only in B
+    removed: list[str] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)  # documents whose text changed
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    def line(self) -> str:
+        kinds: dict[str, int] = defaultdict(int)
+        for c in self.changes:
+            kinds[c.kind] += 1
+        what = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+        return (
+            f"{self.documents} documents compared, {len(self.added)} added, "
+            f"{len(self.removed)} removed, {len(self.edited)} with edited text; "
+            f"{len(self.changes)} changes" + (f" ({what})" if what else "")
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "documents": self.documents,
+                "documents_added": self.added, "documents_removed": self.removed,
+                "documents_edited": self.edited,
+                "changes": [c.as_dict() for c in self.changes]}  # fmt: skip
+
+
+# -- reading ---------------------------------------------------------------------------------
+def open_build(path: Path) -> Build:
+    """A store folder or an RDF file, read as named graphs."""
+    if path.is_dir():
+        store = GraphStore(path, read_only=True)
+        quads: Iterable[ox.Quad] = store.store.quads_for_pattern(None, None, None, None)
+    elif path.is_file():
+        fmt = rdf_format(path)
+        try:
+            quads = list(ox.parse(path=str(path), format=fmt))
+        except SyntaxError as exc:
+            raise InputError(f"{path}: not valid {fmt.name} ({exc})") from exc
+    else:
+        raise InputError(f"no such store or RDF file: {path}")
+    graphs: dict[str, set[Triple]] = defaultdict(set)
+    for q in quads:
+        g = q.graph_name
+        name = g.value if isinstance(g, ox.NamedNode) else _graph_of(q.subject)
+        graphs[name].add((str(q.subject), str(q.predicate), str(q.object)))
+    return Build(str(path), {g: _canonical(t) for g, t in graphs.items()})
+
+
+def _graph_of(subject: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
+    """The document graph of a triple read from a file without graphs (Turtle, N-Triples)."""
+    if isinstance(subject, ox.NamedNode) and subject.value.startswith(RES + "doc/"):
+        rest = subject.value[len(RES + "doc/") :]
+        for stop in ("#", "/"):
+            rest = rest.split(stop, 1)[0]
+        return DOC_GRAPH + rest
+    return DEFAULT
+
+
+def _canonical(triples: set[Triple]) -> set[Triple]:
+    """Blank nodes relabelled canonically, so isomorphic graphs give equal sets."""
+    if not any(s.startswith("_:") or o.startswith("_:") for s, _, o in triples):
+        return triples
+    import rdflib
+    from rdflib.compare import to_canonical_graph
+
+    g = rdflib.Graph()
+    g.parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in triples), format="nt")
+    return {(t[0].n3(), t[1].n3(), t[2].n3()) for t in to_canonical_graph(g)}
+
+
+# -- comparing -------------------------------------------------------------------------------
+def compare(a: Build, b: Build, *, include_runs: bool = False) -> Diff:
+    result = Diff(a.label, b.label)
+    names = sorted(set(a.graphs) | set(b.graphs))
+    for g in names:
+        if g.startswith(RUN_GRAPH) and not include_runs:
+            continue
+        ta, tb = a.graphs.get(g, set()), b.graphs.get(g, set())
+        if g.startswith(DOC_GRAPH):
+            result.documents += 1
+            doc = _doc_id(ta or tb, g)
+            if not ta:
+                result.added.append(doc)
+                result.changes.append(Change(doc, doc, "document added", "", _events_in(tb)))
+            elif not tb:
+                result.removed.append(doc)
+                result.changes.append(Change(doc, doc, "document removed", _events_in(ta), ""))
+            elif ta != tb:
+                result.changes += _document_changes(doc, ta, tb, result)
+        elif ta == tb:
+            continue
+        elif g == ENTITIES_GRAPH:
+            result.changes += _entity_changes(ta, tb)
+        elif g == INCIDENTS_GRAPH:
+            result.changes += _incident_changes(ta, tb)
+        elif g == ONTOLOGY_GRAPH:
+            result.changes.append(
+                Change("ontology", short(g), "ontology changed", f"-{len(ta - tb)} triples",
+                       f"+{len(tb - ta)} triples")
+            )  # fmt: skip
+        else:
+            kind = "run" if g.startswith(RUN_GRAPH) else "graph"
+            what = f"{kind} added" if not ta else f"{kind} removed" if not tb else f"{kind} changed"
+            result.changes.append(
+                Change(short(g), short(g), what, f"{len(ta)} triples", f"{len(tb)} triples")
+            )
+    return result
+
+
+def _by_subject(triples: set[Triple]) -> dict[str, set[PO]]:
+    out: dict[str, set[PO]] = defaultdict(set)
+    for s, p, o in triples:
+        out[s].add((p, o))
+    return out
+
+
+def _doc_id(triples: set[Triple], graph: str) -> str:
+    for s, p, o in triples:
+        if p == f"<{PREFIXES['dcterms']}identifier>" and s.endswith("#context>"):
+            return value(o)
+    return graph[len(DOC_GRAPH) :]
+
+
+def _events_in(triples: set[Triple]) -> str:
+    n = sum(1 for s, p, _ in triples if p == f"<{ACO}reportedIn>" and "/count/" not in s)
+    return f"{n} events"
+
+
+def _objects(pos: set[PO], pred: str) -> list[str]:
+    """The values of ``pred`` (an IRI, with or without angle brackets)."""
+    wanted = f"<{pred.strip('<>')}>"
+    return sorted(value(o) for p, o in pos if p == wanted)
+
+
+def _document_changes(doc: str, ta: set[Triple], tb: set[Triple], result: Diff) -> list[Change]:
+    sa, sb = _by_subject(ta), _by_subject(tb)
+    changes: list[Change] = []
+    events: dict[str, dict[str, tuple[list[str], list[str]]]] = defaultdict(dict)
+    for subj in sorted(set(sa) | set(sb)):
+        pa, pb = sa.get(subj, set()), sb.get(subj, set())
+        if pa == pb:
+            continue
+        name = subj.strip("<>")
+        if name.endswith("#context"):
+            changes += _context_changes(doc, name, pa, pb, result)
+        elif "/count/" in name:
+            event = "<" + name.split("/count/")[0] + ">"
+            if event in sa and event in sb:
+                for p in sorted({p for p, _ in pa ^ pb}):
+                    events[event].setdefault(
+                        "claim " + local(p), (_objects(pa, p), _objects(pb, p))
+                    )
+        elif "/event/" in name:
+            if not pa or not pb:
+                kind = "event added" if not pa else "event removed"
+                desc = _describe_event(pb or pa)
+                changes.append(Change(doc, short(name), kind, "" if not pa else desc,
+                                      "" if not pb else desc))  # fmt: skip
+                continue
+            for p in sorted({p for p, _ in pa ^ pb}):
+                events[subj][local(p)] = (_objects(pa, p), _objects(pb, p))
+        elif "#char=" in name:
+            changes += _phrase_changes(doc, name, pa, pb)
+        else:
+            changes.append(Change(doc, short(name), "other change", _pos(pa - pb), _pos(pb - pa)))
+    for subj, props in events.items():
+        changes += _event_changes(doc, short(subj), props)
+    return changes
+
+
+def _context_changes(doc: str, name: str, pa: set[PO], pb: set[PO], result: Diff) -> list[Change]:
+    changed = {local(p) for p, _ in pa ^ pb}
+    if changed & {"isString", "contentHash", "endIndex"}:
+        result.edited.append(doc)
+    meta = sorted(changed - {"isString", "contentHash", "endIndex"})
+    return [
+        Change(doc, short(name), "metadata changed", f"{p}: {_named(pa, p)}", f"{p}: {_named(pb, p)}")
+        for p in meta
+    ]  # fmt: skip
+
+
+def _named(pos: set[PO], name: str) -> str:
+    return ", ".join(sorted(short(value(o)) for p, o in pos if local(p) == name))
+
+
+def _phrase_changes(doc: str, name: str, pa: set[PO], pb: set[PO]) -> list[Change]:
+    link = ITSRDF + "taIdentRef"
+    la, lb = _objects(pa, link), _objects(pb, link)
+    sentence = f"<{NIF}Sentence>"
+    if any(o == sentence for _, o in pa | pb):
+        kind = "sentence added" if not pa else "sentence removed" if not pb else "sentence changed"
+        return [Change(doc, short(name), kind)]
+    if not la and not lb:
+        return []  # trigger or figure words: compared through their event
+    words = (_objects(pb, NIF + "anchorOf") or _objects(pa, NIF + "anchorOf") or [""])[0]
+    subject = f"{short(name)} «{words}»"
+    if not la or not lb:
+        kind = "mention added" if not la else "mention removed"
+        return [Change(doc, subject, kind, short_all(la), short_all(lb))]
+    out = []
+    if la != lb:
+        out.append(Change(doc, subject, "mention re-linked", short_all(la), short_all(lb)))
+    for p in ("taClassRef", "taConfidence", "recognisedBy"):
+        pred = ITSRDF + p if p != "recognisedBy" else ACO + p
+        va, vb = _objects(pa, pred), _objects(pb, pred)
+        if va != vb:
+            out.append(Change(doc, subject, f"mention {p} changed", short_all(va), short_all(vb)))
+    return out
+
+
+def _event_changes(
+    doc: str, subject: str, props: dict[str, tuple[list[str], list[str]]]
+) -> list[Change]:
+    """One change per kind of difference of one event: all toll figures in one row."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for prop in sorted(props):
+        groups[_event_kind(prop)].append(prop)
+    if "toll changed" in groups:  # the claims behind the best figures changed with them
+        groups.pop("count claim changed", None)
+    out = []
+    for kind, names in groups.items():
+        before = "; ".join(f"{n} {short_all(props[n][0])}".strip() for n in names)
+        after = "; ".join(f"{n} {short_all(props[n][1])}".strip() for n in names)
+        out.append(Change(doc, subject, kind, before, after))
+    return out
+
+
+def _event_kind(prop: str) -> str:
+    base = prop.removesuffix("Qualifier")
+    if base in TOLLS:
+        return "toll changed"
+    if prop.startswith("claim ") or prop == "hasCountClaim":
+        return "count claim changed"
+    if prop in ROLES:
+        return "actor changed"
+    if prop == "hasPlace":
+        return "place changed"
+    if prop in ("geoPrecision", "mentionedPlace"):
+        return "place precision changed"
+    if prop == "hasTimeStamp":
+        return "date changed"
+    if prop in TIME:
+        return "time precision changed"
+    if prop in ("type", "reportedEventClass", "factuality"):
+        return "class changed"
+    if prop == "trigger":
+        return "triggers changed"
+    return f"event {prop} changed"
+
+
+def _describe_event(pos: set[PO]) -> str:
+    classes = [short(c) for c in _objects(pos, RDF + "type")]
+    places = [short(p) for p in _objects(pos, SEM + "hasPlace")]
+    toll = _objects(pos, ACO + "fatalities")
+    parts = [", ".join(classes)]
+    if places:
+        parts.append("at " + ", ".join(places))
+    if toll:
+        parts.append(f"fatalities {toll[0]}")
+    return " ".join(parts)
+
+
+def _entity_changes(ta: set[Triple], tb: set[Triple]) -> list[Change]:
+    sa, sb = _by_subject(ta), _by_subject(tb)
+    out = []
+    for subj in sorted(set(sa) | set(sb)):
+        pa, pb = sa.get(subj, set()), sb.get(subj, set())
+        if pa == pb:
+            continue
+        kind = "entity added" if not pa else "entity removed" if not pb else "entity changed"
+        label = (_objects(pb or pa, PREFIXES["rdfs"] + "label") or [""])[0]
+        out.append(
+            Change("entities", f"{short(subj)} «{label}»", kind, _pos(pa - pb), _pos(pb - pa))
+        )
+    return out
+
+
+def _incident_changes(ta: set[Triple], tb: set[Triple]) -> list[Change]:
+    """Per incident: added, removed, reports regrouped, evidence or other facts changed."""
+    sa, sb = _by_subject(ta), _by_subject(tb)
+    owner: dict[str, str] = {}
+    for triples in (ta, tb):
+        for s, p, o in triples:
+            if p != f"<{RDF}type>" and o.startswith("<") and s != o:
+                owner.setdefault(o, s)
+    incident = f"<{ACO}Incident>"
+    incidents = {s for s, pos in (*sa.items(), *sb.items()) if (f"<{RDF}type>", incident) in pos}
+    out = []
+    for subj in sorted(set(sa) | set(sb)):
+        pa, pb = sa.get(subj, set()), sb.get(subj, set())
+        if pa == pb:
+            continue
+        if subj in incidents:
+            if not pa or not pb:
+                kind = "incident added" if not pa else "incident removed"
+                reports = f"{len(_objects(pb or pa, ACO + 'hasReport'))} reports"
+                out.append(Change("incident", short(subj), kind, reports if pa else "",
+                                  reports if pb else ""))  # fmt: skip
+                continue
+            for p in sorted({p for p, _ in pa ^ pb}):
+                kind = "reports regrouped" if local(p) == "hasReport" else f"{local(p)} changed"
+                out.append(Change("incident", short(subj), kind, short_all(_objects(pa, p)),
+                                  short_all(_objects(pb, p))))  # fmt: skip
+        else:
+            parent = owner.get(subj, subj)
+            out.append(Change("incident", short(parent), "evidence changed",
+                              _pos(pa - pb), _pos(pb - pa)))  # fmt: skip
+    return out
+
+
+# -- terms -----------------------------------------------------------------------------------
+def value(term: str) -> str:
+    """The IRI or lexical value of an N-Triples term."""
+    if term.startswith("<"):
+        return term[1:-1]
+    if term.startswith('"'):
+        end = term.rfind('"')
+        return term[1:end].replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+    return term
+
+
+_SHORT = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
+
+
+def short(name: str) -> str:
+    name = name.strip("<>")
+    if name.startswith(RES + "doc/"):
+        return name[len(RES + "doc/") :]
+    for ns, prefix in _SHORT:
+        if name.startswith(ns):
+            return f"{prefix}:{name[len(ns) :]}"
+    return name
+
+
+def short_all(values: list[str]) -> str:
+    return ", ".join(short(v) for v in values)
+
+
+def local(pred: str) -> str:
+    name = pred.strip("<>")
+    return name.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _pos(pos: set[PO]) -> str:
+    return "; ".join(f"{local(p)} {short(value(o))}" for p, o in sorted(pos))
