@@ -36,11 +36,12 @@ def runs(
         found = list_runs(GraphStore(store_dir or DEFAULT_STORE, read_only=True))
     except KgError as exc:
         fail(exc)
-    table = Table("run", "started", "ended", "kg", "ontology", "read", "extracted", "unchanged",
+    table = Table("started", "ended", "kg", "ontology", "read", "extracted", "unchanged",
                   "documents it made")  # fmt: skip
+    table.add_column("run", no_wrap=True)
     for r in found:
-        table.add_row(r.id, r.started, r.ended, r.tool_version, r.ontology_version, str(r.read),
-                      str(r.extracted), str(r.unchanged), str(r.current))  # fmt: skip
+        table.add_row(r.started, r.ended, r.tool_version, r.ontology_version, str(r.read),
+                      str(r.extracted), str(r.unchanged), str(r.current), r.id)  # fmt: skip
     out.print(table)
     err.print(f"{len(found)} runs", markup=False)
 

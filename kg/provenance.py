@@ -80,7 +80,7 @@ def run_iri(run_id: str) -> str:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return dt.datetime.now(dt.timezone.utc)
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -91,7 +91,7 @@ def _stamp(moment: dt.datetime) -> str:
 class RunRecord:
     """Collects what one build used and generated; ``triples`` turns it into the run graph.
 
-    The run id is the start time (UTC, to the second) and a short hash of the configuration
+    The run id is the start time (UTC, to the microsecond) and a short hash of the configuration
     (tool and ontology version, data files, options), so ids sort by time and two runs never
     share one."""
 
@@ -113,7 +113,7 @@ class RunRecord:
 
     @property
     def id(self) -> str:
-        return self.started.strftime("%Y%m%dT%H%M%SZ") + "-" + self.config_hash[:8]
+        return self.started.strftime("%Y%m%dT%H%M%S.%fZ") + "-" + self.config_hash[:8]
 
     @property
     def iri(self) -> str:

@@ -1,0 +1,150 @@
+"""kg diff: identical builds give an empty diff; an edited toll gives exactly that change;
+re-links, events, dates and incidents are named in domain terms; blank nodes compare by
+isomorphism."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.diff import INCIDENTS_GRAPH, Build, compare, open_build
+from kg.rdf import ACO, ITSRDF, RES, SEM, WD
+from tests.conftest import EXAMPLES
+
+runner = CliRunner()
+EVENT = f"<{RES}doc/ex-001/event/0-4>"
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("diff") / "a"
+    assert invoke("build", EXAMPLES, "--store", store, "--workers", 1).exit_code == 0
+    return store
+
+
+@pytest.fixture(scope="module")
+def base(first) -> Build:
+    return open_build(first)
+
+
+def copy(build: Build) -> Build:
+    return Build("copy", {g: set(t) for g, t in build.graphs.items()})
+
+
+def swap(build: Build, graph: str, old: tuple[str, str, str], new: tuple[str, str, str] | None):
+    build.graphs[graph].remove(old)
+    if new:
+        build.graphs[graph].add(new)
+
+
+def doc_graph_of(build: Build, doc: str) -> str:
+    return next(g for g in build.graphs if g.endswith("/doc/" + doc))
+
+
+def test_diff_of_two_identical_builds_is_empty(first, tmp_path):
+    second = tmp_path / "b"
+    assert invoke("build", EXAMPLES, "--store", second, "--workers", 1).exit_code == 0
+    result = invoke("diff", first, second, "--json", tmp_path / "d.json")
+    assert result.exit_code == 0
+    data = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
+    assert data["changes"] == [] and data["documents"] == 7
+    assert "0 changes" in result.stderr
+    assert invoke("diff", first, second, "--runs").stderr.count("run changed") == 0
+    assert "2 changes" in invoke("diff", first, second, "--runs").stderr  # each run's own graph
+
+
+def test_diff_of_an_edited_toll_is_exactly_that_change(first, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(EXAMPLES, corpus)
+    articles = corpus / "articles.jsonl"
+    text = articles.read_text(encoding="utf-8")
+    assert text.count("قُتل 14 مدنياً") == 1
+    articles.write_text(text.replace("قُتل 14 مدنياً", "قُتل 16 مدنياً"), encoding="utf-8")
+    second = tmp_path / "b"
+    assert invoke("build", corpus, "--store", second, "--workers", 1).exit_code == 0
+    result = invoke("diff", first, second, "--json", tmp_path / "d.json")
+    data = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
+    assert data["documents_edited"] == ["ex-001"]
+    assert data["changes"] == [
+        {"scope": "ex-001", "subject": "ex-001/event/0-4", "kind": "toll changed",
+         "before": "civilianFatalities 14; fatalities 14",
+         "after": "civilianFatalities 16; fatalities 16"}
+    ]  # fmt: skip
+    assert "toll changed" in result.stdout and "1 changes" in result.stderr
+
+
+def test_diff_a_store_and_a_file_of_the_same_build(first, tmp_path):
+    out = tmp_path / "g.trig"
+    assert invoke("build", EXAMPLES, "--out", out, "--workers", 1).exit_code == 0
+    assert compare(open_build(first), open_build(out)).empty
+
+
+def test_diff_names_a_relinked_mention(base):
+    other = copy(base)
+    graph = doc_graph_of(other, "ex-001")
+    old = next(t for t in other.graphs[graph] if t[1] == f"<{ITSRDF}taIdentRef>")
+    swap(other, graph, old, (old[0], old[1], f"<{WD}Q1>"))
+    [change] = compare(base, other).changes
+    assert change.kind == "mention re-linked" and change.after == "wd:Q1"
+    assert change.scope == "ex-001" and "«" in change.subject
+
+
+def test_diff_names_added_and_removed_events_and_changed_dates(base):
+    other = copy(base)
+    graph = doc_graph_of(other, "ex-001")
+    date = next(t for t in other.graphs[graph] if t[0] == EVENT and t[1] == f"<{SEM}hasTimeStamp>")
+    swap(other, graph, date, (EVENT, date[1], date[2].replace("-11", "-10")))
+    gone = [t for t in other.graphs[graph] if t[0] == f"<{RES}doc/ex-001/event/285-292>"]
+    for t in gone:
+        other.graphs[graph].remove(t)
+    kinds = {(c.kind, c.subject, c.before, c.after) for c in compare(base, other).changes}
+    assert ("date changed", "ex-001/event/0-4", "hasTimeStamp 2018-03-11",
+            "hasTimeStamp 2018-03-10") in kinds  # fmt: skip
+    assert [k for k in kinds if k[0] == "event removed"] == [
+        ("event removed", "ex-001/event/285-292", "aco:NonFactualEvent at wd:Q232355", "")
+    ]
+    assert len(kinds) == 2
+
+
+def test_diff_of_added_and_removed_documents(base):
+    other = copy(base)
+    del other.graphs[doc_graph_of(other, "ex-002")]
+    result = compare(base, other)
+    assert result.removed == ["ex-002"] and result.changes[0].kind == "document removed"
+    assert compare(other, base).added == ["ex-002"]
+
+
+def test_diff_per_incident(base):
+    a, b = copy(base), copy(base)
+    inc, rep = f"<{RES}incident/1>", f"<{ACO}hasReport>"
+    typ = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    a.graphs[INCIDENTS_GRAPH] = {(inc, typ, f"<{ACO}Incident>"), (inc, rep, EVENT)}
+    b.graphs[INCIDENTS_GRAPH] = {(inc, typ, f"<{ACO}Incident>"), (inc, rep, EVENT),
+                                 (inc, rep, f"<{RES}doc/ex-002/event/13-18>")}  # fmt: skip
+    [change] = compare(a, b).changes
+    assert (change.scope, change.kind) == ("incident", "reports regrouped")
+    assert change.after == "ex-001/event/0-4, ex-002/event/13-18"
+    del b.graphs[INCIDENTS_GRAPH]
+    assert [c.kind for c in compare(a, b).changes] == ["incident removed"]
+
+
+def test_diff_compares_blank_nodes_by_isomorphism(tmp_path):
+    one, two = tmp_path / "one.nq", tmp_path / "two.nq"
+    g = f"<{RES}graph/enrichment>"
+    one.write_text(f'_:x <{ACO}value> "1" {g} .\n_:x <{ACO}qualifier> _:y {g} .\n')
+    two.write_text(f'_:b2 <{ACO}value> "1" {g} .\n_:b2 <{ACO}qualifier> _:b9 {g} .\n')
+    assert compare(open_build(one), open_build(two)).empty
+    two.write_text(f'_:b2 <{ACO}value> "2" {g} .\n_:b2 <{ACO}qualifier> _:b9 {g} .\n')
+    assert [c.kind for c in compare(open_build(one), open_build(two)).changes] == ["graph changed"]
+
+
+def test_diff_of_a_missing_build_is_bad_input(first, tmp_path):
+    result = invoke("diff", first, tmp_path / "nope")
+    assert result.exit_code == 2 and "no such store or RDF file" in result.stderr
