@@ -264,8 +264,15 @@ def evaluate_command(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the full report as JSON.")
     ] = None,
+    precision_gold: Annotated[
+        Path | None,
+        typer.Option(
+            "--precision",
+            help="Precision and place gold (default: precision.jsonl beside the gold folder).",
+        ),
+    ] = None,
 ) -> None:
-    """Score a built graph against gold mentions, links and events."""
+    """Score a built graph against gold mentions, links, events and precision codes."""
     from kg.evaluate import evaluate, read_gold, read_graph
     from kg.store import DEFAULT_STORE, GraphStore
 
@@ -275,7 +282,16 @@ def evaluate_command(
             store.load_file(graph)
         else:
             store = GraphStore(store_dir or DEFAULT_STORE, read_only=True)
-        report = evaluate(read_gold(gold), read_graph(store))
+        docs = read_graph(store)
+        report = evaluate(read_gold(gold), docs)
+        beside = gold[0].parent / "precision.jsonl" if gold and gold[0].is_dir() else None
+        precision_gold = precision_gold or (beside if beside and beside.exists() else None)
+        if precision_gold is not None:
+            from kg import score_precision as sp
+
+            codes = sp.read_codes(store)
+            pg = sp.read_precision_gold(precision_gold)
+            report.precision = sp.score_precision(report.matched, pg, codes, docs).as_dict()
     except KgError as exc:
         fail(exc)
     data = report.as_dict()
@@ -332,6 +348,15 @@ def _print_report(data: dict[str, Any]) -> None:
         acc.add_row(
             f"{key} on matched events", f"{r['accuracy']:.3f}", str(r["right"]), str(r["total"])
         )
+    for key, name in (("time_precision", "time precision code"),
+                      ("from_publication", "dated by publication only"),
+                      ("geo_precision", "geo precision code"),
+                      ("geo_precision_right_place", "geo precision code, place right"),
+                      ("place", "where-it-happened place")):  # fmt: skip
+        if "precision" in data:
+            r = data["precision"][key]
+            acc.add_row(f"{name} on matched events", f"{r['accuracy']:.3f}", str(r["right"]),
+                        str(r["total"]))  # fmt: skip
     ev = data["events"]
     acc.add_row(
         "negated gold events asserted as facts",
