@@ -89,6 +89,9 @@ def build(
             help="Extract in this many processes (default: all cores; 1 = serial).", min=1
         ),
     ] = None,
+    no_resolve: Annotated[
+        bool, typer.Option("--no-resolve", help="Do not group events into incidents (kg resolve).")
+    ] = False,
 ) -> None:
     """Build the graph from a corpus: into the embedded store, an RDF file, or both."""
     from kg.corpus import CorpusReader
@@ -133,6 +136,13 @@ def build(
     if summary.read == 0 and summary.unchanged == 0:
         err.print("Error: no document could be read", markup=False)
         raise typer.Exit(2)
+    if store is not None and not no_resolve:
+        from kg.cli_incidents import run_resolve
+
+        try:
+            err.print(run_resolve(store), markup=False)
+        except KgError as exc:
+            err.print(f"resolve: {exc.message}", markup=False)
 
 
 def _run_with_progress(
@@ -282,8 +292,9 @@ def evaluate_command(
             store.load_file(graph)
         else:
             store = GraphStore(store_dir or DEFAULT_STORE, read_only=True)
+        records = read_gold(gold)
         docs = read_graph(store)
-        report = evaluate(read_gold(gold), docs)
+        report = evaluate(records, docs)
         beside = gold[0].parent / "precision.jsonl" if gold and gold[0].is_dir() else None
         precision_gold = precision_gold or (beside if beside and beside.exists() else None)
         if precision_gold is not None:
@@ -292,9 +303,14 @@ def evaluate_command(
             codes = sp.read_codes(store)
             pg = sp.read_precision_gold(precision_gold)
             report.precision = sp.score_precision(report.matched, pg, codes, docs).as_dict()
+        data = report.as_dict()
+        incident_gold = [g for g in records if "incident" in g]
+        if incident_gold:
+            from kg.bcubed import score_incidents
+
+            data["incidents"] = score_incidents(incident_gold, store).as_dict()
     except KgError as exc:
         fail(exc)
-    data = report.as_dict()
     if json_out is not None:
         json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     _print_report(data)
@@ -365,6 +381,10 @@ def _print_report(data: dict[str, Any]) -> None:
         str(ev["negated_total"]),
     )
     out.print(acc)
+    if "incidents" in data:
+        from kg.cli_incidents import print_grouping_score
+
+        print_grouping_score(data["incidents"])
     errors = Table("remaining errors", "count")
     for name, n in list(data["errors"].items())[:25]:
         errors.add_row(name, str(n))
@@ -405,8 +425,9 @@ def ontology() -> None:
 
 
 def _register_extensions() -> None:
-    from kg import cli_audit, cli_linked, cli_scale
+    from kg import cli_audit, cli_incidents, cli_linked, cli_scale
 
+    cli_incidents.register(app)
     cli_linked.register(app)
     cli_scale.register(app)
     cli_audit.register(app)

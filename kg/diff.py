@@ -15,7 +15,7 @@ runs by design.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -309,16 +309,28 @@ def _event_changes(
     doc: str, subject: str, props: dict[str, tuple[list[str], list[str]]]
 ) -> list[Change]:
     """One change per kind of difference of one event: all toll figures in one row."""
+    return _grouped(doc, subject, props, _event_kind, "count claim changed")
+
+
+def _grouped(
+    scope: str,
+    subject: str,
+    props: dict[str, tuple[list[str], list[str]]],
+    kind_of: Callable[[str], str],
+    follows_toll: str,
+) -> list[Change]:
+    """One change per kind of difference (``kind_of`` a property name); ``follows_toll`` is
+    left out when the toll changed too: the claims behind the figures changed with them."""
     groups: dict[str, list[str]] = defaultdict(list)
     for prop in sorted(props):
-        groups[_event_kind(prop)].append(prop)
-    if "toll changed" in groups:  # the claims behind the best figures changed with them
-        groups.pop("count claim changed", None)
+        groups[kind_of(prop)].append(prop)
+    if any(k.endswith("toll changed") for k in groups):
+        groups.pop(follows_toll, None)
     out = []
     for kind, names in groups.items():
         before = "; ".join(f"{n} {short_all(props[n][0])}".strip() for n in names)
         after = "; ".join(f"{n} {short_all(props[n][1])}".strip() for n in names)
-        out.append(Change(doc, subject, kind, before, after))
+        out.append(Change(scope, subject, kind, before, after))
     return out
 
 
@@ -372,36 +384,60 @@ def _entity_changes(ta: set[Triple], tb: set[Triple]) -> list[Change]:
     return out
 
 
+def _incident_kind(prop: str) -> str:
+    if prop.startswith(("fatalities", "injured", "tolls")) or prop == "hasTollClaim":
+        return "incident toll changed"
+    if prop in ("hasReport", "reportCount", "outletCount"):
+        return "reports regrouped"
+    if prop in ("agent", "target", "victim"):
+        return "incident actor changed"
+    if prop == "hasPlace":
+        return "incident place changed"
+    if prop in ("hasTimeStamp", "timePrecision"):
+        return "incident date changed"
+    if prop == "type":
+        return "incident class changed"
+    if prop == "groupingEvidence":
+        return "evidence changed"
+    return f"incident {prop} changed"
+
+
 def _incident_changes(ta: set[Triple], tb: set[Triple]) -> list[Change]:
-    """Per incident: added, removed, reports regrouped, evidence or other facts changed."""
+    """Per incident: added, removed, reports regrouped, its toll, place, date, actors or the
+    evidence that grouped it changed (evidence records count for their incident)."""
     sa, sb = _by_subject(ta), _by_subject(tb)
     owner: dict[str, str] = {}
     for triples in (ta, tb):
         for s, p, o in triples:
-            if p != f"<{RDF}type>" and o.startswith("<") and s != o:
-                owner.setdefault(o, s)
+            if local(p) == "groupingEvidence":
+                owner[o] = s
     incident = f"<{ACO}Incident>"
     incidents = {s for s, pos in (*sa.items(), *sb.items()) if (f"<{RDF}type>", incident) in pos}
     out = []
+    props: dict[str, dict[str, tuple[list[str], list[str]]]] = defaultdict(dict)
     for subj in sorted(set(sa) | set(sb)):
         pa, pb = sa.get(subj, set()), sb.get(subj, set())
         if pa == pb:
             continue
-        if subj in incidents:
-            if not pa or not pb:
-                kind = "incident added" if not pa else "incident removed"
-                reports = f"{len(_objects(pb or pa, ACO + 'hasReport'))} reports"
-                out.append(Change("incident", short(subj), kind, reports if pa else "",
-                                  reports if pb else ""))  # fmt: skip
-                continue
+        if subj in incidents and (not pa or not pb):
+            kind = "incident added" if not pa else "incident removed"
+            reports = f"{len(_objects(pb or pa, ACO + 'hasReport'))} reports"
+            out.append(Change("incident", short(subj), kind, reports if pa else "",
+                              reports if pb else ""))  # fmt: skip
+        elif subj in incidents:
             for p in sorted({p for p, _ in pa ^ pb}):
-                kind = "reports regrouped" if local(p) == "hasReport" else f"{local(p)} changed"
-                out.append(Change("incident", short(subj), kind, short_all(_objects(pa, p)),
-                                  short_all(_objects(pb, p))))  # fmt: skip
-        else:
-            parent = owner.get(subj, subj)
-            out.append(Change("incident", short(parent), "evidence changed",
-                              _pos(pa - pb), _pos(pb - pa)))  # fmt: skip
+                props[subj][local(p)] = (_objects(pa, p), _objects(pb, p))
+        elif owner.get(subj) in incidents and owner[subj] in sa and owner[subj] in sb:
+            for p in sorted({p for p, _ in pa ^ pb}):
+                props[owner[subj]]["evidence " + local(p)] = (_objects(pa, p), _objects(pb, p))
+        elif subj not in owner:
+            out.append(
+                Change("incident", short(subj), "other change", _pos(pa - pb), _pos(pb - pa))
+            )
+    for subj, changed in props.items():
+        out += _grouped("incident", short(subj), changed,
+                        lambda p: "evidence changed" if p.startswith("evidence ") else _incident_kind(p),
+                        "evidence changed")  # fmt: skip
     return out
 
 

@@ -12,6 +12,7 @@ from kg.query import (
     run_local,
     with_values,
 )
+from kg.resolve import resolve
 from kg.store import GraphStore
 from tests.conftest import EXAMPLES
 
@@ -21,6 +22,7 @@ def store(tmp_path_factory):
     s = GraphStore(tmp_path_factory.mktemp("store") / "kg")
     s.ensure_ontology()
     build(CorpusReader([EXAMPLES]), [StoreSink(s)])
+    resolve(s)  # incidents and control claims, as kg build does
     return s
 
 

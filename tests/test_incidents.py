@@ -1,0 +1,289 @@
+"""Incidents across documents, toll estimates, control claims and the grouping score.
+
+The fixture (tests/fixtures/incidents.jsonl, written for the project) has three outlets
+reporting one air strike on Saraqib on Sunday 11 March 2018 (12 / at least 15 / 17 killed),
+a strike on Ariha the next day, a strike with no place, and two reports of Saraqib changing
+hands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from kg.bcubed import bcubed, score_incidents
+from kg.claims import estimate
+from kg.cli import app
+from kg.corpus import CorpusReader
+from kg.errors import StoreError
+from kg.incidents import GroupingRules, Incident, Resolver, incident_class
+from kg.pipeline import StoreSink, build
+from kg.query import resolve_query, run_local
+from kg.rdf import doc_graph
+from kg.reports import EventData, Period, Report, parse_period
+from kg.resolve import INCIDENTS_GRAPH, resolve
+from kg.store import GraphStore
+from tests.conftest import ROOT
+
+FIXTURE = ROOT / "tests" / "fixtures" / "incidents.jsonl"
+SARAQIB = "http://www.wikidata.org/entity/Q1895761"
+runner = CliRunner()
+
+
+def write_corpus(path: Path, ids: set[str]) -> Path:
+    lines = FIXTURE.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(x for x in lines if json.loads(x)["id"] in ids) + "\n", "utf-8")
+    return path
+
+
+def make_store(tmp: Path, ids: set[str]) -> GraphStore:
+    store = GraphStore(tmp / "store")
+    store.ensure_ontology()
+    build(CorpusReader([write_corpus(tmp / "corpus.jsonl", ids)]), [StoreSink(store)])
+    return store
+
+
+@pytest.fixture(scope="module")
+def resolved(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("incidents")
+    store = make_store(
+        tmp, {json.loads(x)["id"] for x in FIXTURE.read_text("utf-8").split("\n") if x}
+    )
+    return store, resolve(store)
+
+
+def rows(store: GraphStore, sparql: str, **bind: str) -> list[dict[str, str | None]]:
+    res = run_local(store, sparql, bind or None)
+    return [dict(zip(res.variables, r, strict=True)) for r in res.values()]
+
+
+INCIDENTS = f"""SELECT ?i ?place ?date ?prec ?n ?o ?lo ?best ?hi ?dis WHERE {{
+  GRAPH <{INCIDENTS_GRAPH}> {{ ?i a aco:Incident, aco:AirStrike ; sem:hasPlace ?place ;
+  sem:hasTimeStamp ?date ; aco:timePrecision ?prec ; aco:reportCount ?n ; aco:outletCount ?o ;
+  aco:tollsDisagree ?dis .
+  OPTIONAL {{ ?i aco:fatalitiesLow ?lo ; aco:fatalitiesBest ?best ; aco:fatalitiesHigh ?hi }} }} }}"""
+
+
+def test_incidents_group_one_strike_told_by_three_outlets(resolved):
+    store, _ = resolved
+    saraqib = [r for r in rows(store, INCIDENTS) if r["place"] == SARAQIB]
+    assert len(saraqib) == 1
+    inc = saraqib[0]
+    assert (inc["date"], inc["prec"]) == (
+        "2018-03-11",
+        "https://w3id.org/ar-conflict-kg/ontology#Day",
+    )
+    assert (inc["n"], inc["o"]) == ("3", "3")
+
+
+def test_incidents_low_best_high_and_disagreement(resolved):
+    store, _ = resolved
+    by_place = {r["place"]: r for r in rows(store, INCIDENTS)}
+    saraqib = by_place[SARAQIB]
+    assert (saraqib["lo"], saraqib["best"], saraqib["hi"], saraqib["dis"]) == (
+        "12", "15", "17", "true"
+    )  # fmt: skip
+    ariha = by_place["http://www.wikidata.org/entity/Q5687"]  # the next day, another town
+    assert (ariha["n"], ariha["lo"], ariha["best"], ariha["hi"], ariha["dis"]) == (
+        "1", "5", "5", "5", "false"
+    )  # fmt: skip
+
+
+def test_incidents_keep_every_claim_reachable_with_its_outlet(resolved):
+    store, _ = resolved
+    got = rows(store, resolve_query("incident-tolls"))
+    claims = {(r["outlet"], r["value"], r["qualifier"]) for r in got if r["placeLabel"] == "سراقب"}
+    assert claims == {
+        ("wire-a", "12", "exact"),
+        ("wire-b", "15", "at least"),
+        ("wire-c", "17", "exact"),
+    }
+
+
+def test_incidents_every_placed_dated_event_in_exactly_one(resolved):
+    store, summary = resolved
+    counts = rows(
+        store,
+        f"""SELECT ?ev (COUNT(?i) AS ?n) WHERE {{ ?ev aco:reportedIn [] ; a ?c ;
+        sem:hasPlace [] ; sem:hasTimeStamp [] . FILTER(?c != aco:NonFactualEvent)
+        OPTIONAL {{ GRAPH <{INCIDENTS_GRAPH}> {{ ?i aco:hasReport ?ev }} }} }} GROUP BY ?ev""",
+    )
+    assert counts and all(r["n"] == "1" for r in counts)
+    assert summary.grouped == len(counts)
+
+
+def test_incidents_events_without_a_place_are_counted_not_grouped(resolved):
+    store, summary = resolved
+    assert summary.no_place == 1 and summary.events == summary.grouped + 1
+    assert "1 without a place" in summary.line()
+    left = rows(
+        store,
+        f"""SELECT DISTINCT ?ev WHERE {{ ?ev aco:reportedIn ?c ; aco:trigger [] . ?c dcterms:identifier "inc-e" .
+        FILTER NOT EXISTS {{ GRAPH <{INCIDENTS_GRAPH}> {{ ?i aco:hasReport ?ev }} }} }}""",
+    )
+    assert len(left) == 1  # kept in its document, in no incident
+
+
+def test_incidents_record_grouping_evidence(resolved):
+    store, _ = resolved
+    got = rows(
+        store,
+        f"""SELECT ?rule ?score WHERE {{ GRAPH <{INCIDENTS_GRAPH}> {{ ?i a aco:AirStrike ; sem:hasPlace <{SARAQIB}> ;
+        aco:groupingEvidence ?e . ?e aco:rule ?rule ; aco:score ?score ;
+        aco:evidenceFor ?ev . ?i aco:hasReport ?ev }} }}""",
+    )
+    rules = sorted(r["rule"] or "" for r in got)
+    assert rules[0] == "SamePlace; SameDay; SameClass"
+    assert "anchor" in rules and len(rules) == 3
+
+
+def test_incidents_update_incrementally_with_stable_iris(tmp_path):
+    store = make_store(tmp_path, {"inc-a", "inc-b"})
+    resolve(store)
+    before = rows(store, INCIDENTS)
+    doc_a = ox.NamedNode(doc_graph("inc-a"))
+    quads_a = set(store.store.quads_for_pattern(None, None, None, doc_a))
+    build(
+        CorpusReader([write_corpus(tmp_path / "more.jsonl", {"inc-c", "inc-d"})]),
+        [StoreSink(store)],
+    )
+    summary = resolve(store)
+    after = {r["i"]: r for r in rows(store, INCIDENTS)}
+    assert len(before) == 1 and before[0]["n"] == "2"
+    assert after[before[0]["i"]]["n"] == "3"  # the same incident, one more report
+    assert summary.incidents == 2
+    assert set(store.store.quads_for_pattern(None, None, None, doc_a)) == quads_a
+
+
+def test_control_timeline_who_controlled_when(resolved):
+    store, _ = resolved
+    query = resolve_query("who-controlled")
+    on_25 = rows(store, query, place="سراقب", date="2018-03-25")
+    assert [(r["status"], r["controllerLabel"], r["outlet"], r["since"]) for r in on_25] == [
+        ("controlled by", "الجيش العربي السوري", "wire-b", "2018-03-19")
+    ]
+    later = {
+        r["outlet"]: r["controller"] for r in rows(store, query, place=SARAQIB, date="2018-04-05")
+    }
+    assert later["wire-b"].endswith("syrian-arab-army")
+    assert later["wire-c"].endswith("hay-at-tahrir-al-sham")
+    assert rows(store, query, place="سراقب", date="2018-03-01") == []
+
+
+def test_resolve_on_a_store_without_events_says_so(tmp_path):
+    store = GraphStore(tmp_path / "empty")
+    store.ensure_ontology()
+    with pytest.raises(StoreError, match="no per-document events"):
+        resolve(store)
+    del store  # release the store's lock for the command
+    result = runner.invoke(app, ["resolve", "--store", str(tmp_path / "empty")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[0].startswith("Error: the store holds no")
+
+
+def test_build_resolves_unless_told_not_to(tmp_path):
+    corpus = write_corpus(tmp_path / "c.jsonl", {"inc-a", "inc-b"})
+    result = runner.invoke(app, ["build", str(corpus), "--store", str(tmp_path / "s"),
+                                 "--workers", "1", "--no-resolve"])  # fmt: skip
+    assert result.exit_code == 0 and "resolve:" not in result.output
+    store = GraphStore(tmp_path / "s", read_only=True)
+    assert not store.store.contains_named_graph(ox.NamedNode(INCIDENTS_GRAPH))
+    del store
+    result = runner.invoke(app, ["resolve", "--store", str(tmp_path / "s")])
+    assert result.exit_code == 0
+    assert "resolve: 2 events, 2 in 1 incidents (1 reported by 2 or more outlets" in result.output
+
+
+# -- the rules, on hand-made reports ---------------------------------------------------------
+
+
+def report(iri: str, cls: str, place: str, day: str, **kw: object) -> Report:
+    r = Report(iri, iri, iri + "#ctx", kw.pop("outlet", iri), "2018-01-01", cls, place)  # type: ignore[arg-type]
+    r.period = parse_period(day, bool(kw.pop("pub", False)))
+    r.agents = set(kw.pop("agents", ()))  # type: ignore[call-overload]
+    return r
+
+
+def resolver(**parents: set[str]) -> Resolver:
+    tree = {"AirStrike": ["RemoteViolence", "ViolentEvent"], "Shelling": ["RemoteViolence", "ViolentEvent"],
+            "Killing": ["ViolentEvent"]}  # fmt: skip
+    data = EventData([], dict(parents), {"syria"}, {"army": "syria"}, tree, set(tree))
+    return Resolver(data, GroupingRules())
+
+
+def test_incidents_date_rules_by_precision():
+    res = resolver()
+    day = parse_period("2018-03-11")
+    assert day is not None
+    assert res.date_relation(day, Period(day.first, day.first, "Day")) == ("SameDay", 0)
+    next_day = Period(day.first + dt.timedelta(days=1), day.first + dt.timedelta(days=1), "Day")
+    assert res.date_relation(day, next_day) is None  # two known days must agree
+    month = parse_period("2018-03")
+    assert month is not None and res.date_relation(month, day) == ("WithinPeriod", 0)
+    april = parse_period("2018-04")
+    assert april is not None and res.date_relation(april, day) is None
+
+
+def test_incidents_place_containment_but_not_in_a_country():
+    res = resolver(saraqib={"idlib", "syria"}, idlib={"syria"})
+    inc = Incident([report("a", "AirStrike", "saraqib", "2018-03-11")], "saraqib")
+    assert res.place_relation("idlib", inc) == "PlaceContains"
+    assert res.place_relation("syria", inc) is None
+    assert res.place_relation("ariha", inc) is None
+    coarse = Incident([report("b", "AirStrike", "idlib", "2018-03-11")], "idlib")
+    assert res.place_relation("saraqib", coarse) == "PlaceWithin"
+
+
+def test_incidents_classes_compatible_and_actors_contradicting():
+    res = resolver()
+    strike = Incident([report("a", "AirStrike", "p", "2018-03-11", agents={"army"})], "p")
+    killing = report("b", "Killing", "p", "2018-03-11")
+    assert res.judge(killing, strike) is None  # compatible class, but no actor in common
+    killing.agents = {"syria"}  # the country the army acts for
+    assert res.judge(killing, strike) is not None
+    other_side = report("c", "AirStrike", "p", "2018-03-11", agents={"rebels"})
+    assert res.judge(other_side, strike) is None
+    assert (
+        incident_class(Incident([strike.reports[0], killing], "p"), res.data.superclasses)
+        == "AirStrike"
+    )
+    mixed = Incident([strike.reports[0], report("d", "Shelling", "p", "2018-03-11")], "p")
+    assert incident_class(mixed, res.data.superclasses) == "RemoteViolence"
+
+
+def test_claims_estimates_follow_the_documented_rule():
+    est = estimate([12, 15, 17])
+    assert est is not None and (est.low, est.best, est.high, est.disagree) == (12, 15, 17, True)
+    most = estimate([20, 20, 31])  # the most reported figure wins over the median
+    assert most is not None and most.best == 20
+    even = estimate([10, 14])  # no figure more reported: the lower middle one
+    assert even is not None and (even.best, even.disagree) == (10, True)
+    assert estimate([]) is None
+
+
+def test_bcubed_known_values():
+    gold = {"a": "1", "b": "1", "c": "2"}
+    assert bcubed(gold, {"a": "x", "b": "x", "c": "y"}) == (1.0, 1.0)
+    p, r = bcubed(gold, {"a": "x", "b": "x", "c": "x"})
+    assert (round(p, 3), r) == (round((2 / 3 + 2 / 3 + 1 / 3) / 3, 3), 1.0)
+    p, r = bcubed(gold, {"a": "x", "b": "y", "c": "z"})
+    assert (p, round(r, 3)) == (1.0, round((0.5 + 0.5 + 1) / 3, 3))
+
+
+def test_grouping_score_on_the_fixture(resolved):
+    store, _ = resolved
+    gold = [
+        {"incident": "saraqib", "place": "سراقب", "class": "AirStrike",
+         "reports": [{"id": "inc-a", "trigger": [20, 25]}, {"id": "inc-b", "trigger": [30, 34]},
+                     {"id": "inc-c", "trigger": [19, 26]}]},
+        {"incident": "ariha", "place": "أريحا", "class": "AirStrike",
+         "reports": [{"id": "inc-d", "trigger": [22, 27]}]},
+    ]  # fmt: skip
+    score = score_incidents(gold, store)
+    assert score.unmatched == 0 and score.scored == 4
+    assert (score.precision, score.recall, score.bad_merges) == (1.0, 1.0, [])
