@@ -15,11 +15,13 @@ from kg.errors import KgError
 
 if TYPE_CHECKING:
     from kg.diff import Diff
+    from kg.explain import Explanation
 
 
 def register(app: typer.Typer) -> None:
     app.command("runs")(runs)
     app.command("diff")(diff)
+    app.command("explain")(explain)
 
 
 def runs(
@@ -80,4 +82,53 @@ def _print_diff(result: Diff) -> None:
     table = Table("document / incident", "subject", "change", "before", "after")
     for c in result.changes:
         table.add_row(c.scope, c.subject, c.kind, c.before, c.after)
+    out.print(table)
+
+
+def explain(
+    incident: Annotated[
+        str, typer.Argument(help="An incident: its IRI, res:incident/ID or the ID.")
+    ],
+    store_dir: Annotated[
+        Path | None, typer.Option("--store", help="The embedded store (default ./kg-store).")
+    ] = None,
+) -> None:
+    """Why an incident's reports are one incident: the rule, the evidence and its score for
+    each report, with the sentences side by side."""
+    from kg.cli import fail
+    from kg.explain import explain as explain_incident
+    from kg.provenance import check_store_version
+    from kg.store import DEFAULT_STORE, GraphStore
+
+    try:
+        store = GraphStore(store_dir or DEFAULT_STORE, read_only=True)
+        check_store_version(store)
+        found = explain_incident(store, incident)
+    except KgError as exc:
+        fail(exc)
+    _print_explanation(found)
+
+
+def _print_explanation(x: Explanation) -> None:
+    from kg.cli import out
+
+    out.print(f"incident {x.incident}", markup=False)
+    out.print(f"{', '.join(x.classes)} at {x.place or '?'} on {x.date or '?'}; "
+              f"fatalities {x.tolls}; {len(x.reports)} reports", markup=False)  # fmt: skip
+    table = Table("")
+    for r in x.reports:
+        table.add_column(r.document, overflow="fold")
+    rows = [
+        ("outlet", [r.outlet for r in x.reports]),
+        ("published", [r.published for r in x.reports]),
+        ("event", [f"{r.event_class} ({r.event.rsplit('/event/', 1)[-1]})" for r in x.reports]),
+        ("fatalities", [r.fatalities for r in x.reports]),
+        ("rule", [r.rule for r in x.reports]),
+        ("score", [r.score for r in x.reports]),
+        ("day gap", [r.day_gap for r in x.reports]),
+        ("shared actors", [", ".join(r.shared_actors) for r in x.reports]),
+        ("sentence", [r.sentence for r in x.reports]),
+    ]
+    for name, values in rows:
+        table.add_row(name, *values)
     out.print(table)
