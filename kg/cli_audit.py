@@ -29,7 +29,8 @@ def runs(
         Path | None, typer.Option("--store", help="The embedded store (default ./kg-store).")
     ] = None,
 ) -> None:
-    """List the build runs recorded in a store (PROV-O run records), oldest first."""
+    """List the build runs recorded in a store (PROV-O run records), oldest first: documents
+    read, extracted and unchanged, and how many document graphs each run still accounts for."""
     from kg.cli import err, fail, out
     from kg.provenance import list_runs
     from kg.store import DEFAULT_STORE, GraphStore
@@ -38,12 +39,11 @@ def runs(
         found = list_runs(GraphStore(store_dir or DEFAULT_STORE, read_only=True))
     except KgError as exc:
         fail(exc)
-    table = Table("started", "ended", "kg", "ontology", "read", "extracted", "unchanged",
-                  "documents it made")  # fmt: skip
-    table.add_column("run", no_wrap=True)
+    table = Table("kg", "ontology", "read", "extracted", "unchanged", "made")
+    table.add_column("run (started, configuration)", no_wrap=True)
     for r in found:
-        table.add_row(r.started, r.ended, r.tool_version, r.ontology_version, str(r.read),
-                      str(r.extracted), str(r.unchanged), str(r.current), r.id)  # fmt: skip
+        table.add_row(r.tool_version, r.ontology_version, str(r.read), str(r.extracted),
+                      str(r.unchanged), str(r.current), r.id)  # fmt: skip
     out.print(table)
     err.print(f"{len(found)} runs", markup=False)
 
