@@ -141,6 +141,11 @@ def build(
 
         try:
             err.print(run_resolve(store), markup=False)
+            from kg.control import CONTROL_GRAPH
+            from kg.provenance import add_generated
+            from kg.resolve import INCIDENTS_GRAPH
+
+            add_generated(store, run, [INCIDENTS_GRAPH, CONTROL_GRAPH])
         except KgError as exc:
             err.print(f"resolve: {exc.message}", markup=False)
 

@@ -204,6 +204,19 @@ def supersede(store: GraphStore, record: RunRecord) -> None:
                      GRAPH ?g {{ {pattern} }} FILTER(?g != <{graph}>) }}""")
 
 
+def add_generated(store: GraphStore, record: RunRecord, graphs: list[str]) -> None:
+    """Record that the run (already in the store) also generated ``graphs`` (the incidents and
+    control graphs ``kg resolve`` rewrites in a build), and drop older runs' claims to them."""
+    run = iri(record.iri)
+    body = "".join(f"{run} <{PROV}generated> {iri(g)} . " for g in graphs)
+    store.store.update(f"INSERT DATA {{ GRAPH <{record.graph}> {{ {body} }} }}")
+    for g in graphs:
+        claim = f"GRAPH ?r {{ ?old <{PROV}generated> <{g}> }}"
+        store.store.update(
+            f"DELETE {{ {claim} }} WHERE {{ {claim} FILTER(?r != <{record.graph}>) }}"
+        )
+
+
 @dataclass(frozen=True)
 class RunInfo:
     id: str
@@ -227,7 +240,8 @@ def list_runs(store: GraphStore) -> list[RunInfo]:
           OPTIONAL {{ ?run <{PROV}qualifiedUsage> ?u }}
           OPTIONAL {{ ?run <{PROV}qualifiedUsage> ?x . ?x <{ACO}outcome> ?how
                       FILTER(?how != <{ACO}Unchanged>) }}
-          OPTIONAL {{ ?run <{PROV}generated> ?d }} }} }}
+          OPTIONAL {{ ?run <{PROV}generated> ?d FILTER(STRSTARTS(STR(?d), '{RES}graph/doc/')) }}
+        }} }}
         GROUP BY ?id ?start ?end ?tool ?onto ORDER BY ?start ?id"""
     out = []
     for s in _select(store, q):

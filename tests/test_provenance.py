@@ -130,6 +130,13 @@ def test_provenance_incremental_build_keeps_the_run_that_made_each_document(corp
     made = {g.rsplit("/", 1)[-1]: run.rsplit("/", 1)[-1] for g, run, _ in select(store, DOC_RUNS)}
     assert made["ex-006"] == second.id
     assert {run for doc, run in made.items() if doc != "ex-006"} == {first.id}
+    derived = select(
+        store,
+        f"""SELECT ?g ?run WHERE {{ GRAPH ?r {{ ?run <{PROV}generated> ?g }}
+        FILTER(?g IN (<{RES}graph/incidents>, <{RES}graph/control>)) }}""",
+    )
+    assert sorted(derived) == [(RES + "graph/control", RES + "run/" + second.id),
+                               (RES + "graph/incidents", RES + "run/" + second.id)]  # fmt: skip
     ok, text = conforms(union(store))
     assert ok, text
 
