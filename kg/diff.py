@@ -233,6 +233,7 @@ def _document_changes(doc: str, ta: set[Triple], tb: set[Triple], result: Diff) 
     sa, sb = _by_subject(ta), _by_subject(tb)
     changes: list[Change] = []
     events: dict[str, dict[str, tuple[list[str], list[str]]]] = defaultdict(dict)
+    referenced = {o for _, _, o in ta ^ tb}  # words an event or claim now points at, or no more
     for subj in sorted(set(sa) | set(sb)):
         pa, pb = sa.get(subj, set()), sb.get(subj, set())
         if pa == pb:
@@ -257,7 +258,7 @@ def _document_changes(doc: str, ta: set[Triple], tb: set[Triple], result: Diff) 
             for p in sorted({p for p, _ in pa ^ pb}):
                 events[subj][local(p)] = (_objects(pa, p), _objects(pb, p))
         elif "#char=" in name:
-            changes += _phrase_changes(doc, name, pa, pb)
+            changes += _phrase_changes(doc, name, pa, pb, subj in referenced)
         else:
             changes.append(Change(doc, short(name), "other change", _pos(pa - pb), _pos(pb - pa)))
     for subj, props in events.items():
@@ -280,28 +281,34 @@ def _named(pos: set[PO], name: str) -> str:
     return ", ".join(sorted(short(value(o)) for p, o in pos if local(p) == name))
 
 
-def _phrase_changes(doc: str, name: str, pa: set[PO], pb: set[PO]) -> list[Change]:
+def _phrase_changes(doc: str, name: str, pa: set[PO], pb: set[PO], explained: bool) -> list[Change]:
+    """A sentence, a mention (added, removed, re-linked…) or other words: those of a trigger
+    or a figure are reported through their event (``explained``), and a changed
+    ``nif:anchorOf`` alone is the text edit itself."""
     link = ITSRDF + "taIdentRef"
     la, lb = _objects(pa, link), _objects(pb, link)
     sentence = f"<{NIF}Sentence>"
     if any(o == sentence for _, o in pa | pb):
         kind = "sentence added" if not pa else "sentence removed" if not pb else "sentence changed"
         return [Change(doc, short(name), kind)]
-    if not la and not lb:
-        return []  # trigger or figure words: compared through their event
     words = (_objects(pb, NIF + "anchorOf") or _objects(pa, NIF + "anchorOf") or [""])[0]
     subject = f"{short(name)} «{words}»"
+    edited = bool(_objects(pa, NIF + "anchorOf") and _objects(pb, NIF + "anchorOf"))
+    rest = sorted({local(p) for p, _ in pa ^ pb} - ({"anchorOf"} if edited else set()))
+    if not la and not lb:
+        if explained or not rest:
+            return []
+        return [Change(doc, subject, "words changed", _pos(pa - pb), _pos(pb - pa))]
     if not la or not lb:
         kind = "mention added" if not la else "mention removed"
         return [Change(doc, subject, kind, short_all(la), short_all(lb))]
     out = []
     if la != lb:
         out.append(Change(doc, subject, "mention re-linked", short_all(la), short_all(lb)))
-    for p in ("taClassRef", "taConfidence", "recognisedBy"):
-        pred = ITSRDF + p if p != "recognisedBy" else ACO + p
-        va, vb = _objects(pa, pred), _objects(pb, pred)
-        if va != vb:
-            out.append(Change(doc, subject, f"mention {p} changed", short_all(va), short_all(vb)))
+    for p in rest:
+        if p != "taIdentRef":
+            va, vb = _named(pa, p), _named(pb, p)
+            out.append(Change(doc, subject, f"mention {p} changed", va, vb))
     return out
 
 

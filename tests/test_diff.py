@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -152,3 +154,17 @@ def test_diff_compares_blank_nodes_by_isomorphism(tmp_path):
 def test_diff_of_a_missing_build_is_bad_input(first, tmp_path):
     result = invoke("diff", first, tmp_path / "nope")
     assert result.exit_code == 2 and "no such store or RDF file" in result.stderr
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_diff_never_hides_a_difference(base, data):
+    """Any one triple gone from any graph shows as a change (or as the document's text edit)."""
+    graph = data.draw(st.sampled_from(sorted(g for g in base.graphs if "/graph/run/" not in g)))
+    triple = data.draw(st.sampled_from(sorted(base.graphs[graph])))
+    other = copy(base)
+    other.graphs[graph].discard(triple)
+    result = compare(base, other)
+    assert result.changes or result.edited, (graph, triple)
+    back = compare(other, base)
+    assert len(back.changes) == len(result.changes) and back.edited == result.edited
