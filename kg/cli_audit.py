@@ -60,8 +60,9 @@ def diff(
 ) -> None:
     """What changed from build A to build B, per document and per incident: events added or
     removed, tolls, places, actors, dates and links that changed."""
+    from kg.builds import open_build
     from kg.cli import err, fail
-    from kg.diff import compare, open_build
+    from kg.diff import compare
 
     try:
         result = compare(open_build(a), open_build(b), include_runs=include_runs)

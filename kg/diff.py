@@ -1,9 +1,9 @@
 """What changed between two builds, per document and per incident, in domain terms.
 
-Each build (a store folder or an RDF file) is read as its named graphs. Graphs are compared
-as sets of triples in N-Triples form; a graph with blank nodes is first given canonical
-blank-node labels (``rdflib.compare``), so two isomorphic graphs compare equal. (Document
-graphs have no blank nodes: every IRI is a function of the document id and offsets.)
+Each build (a store folder or an RDF file) is read as its named graphs (``kg.builds``) and
+graphs are compared as sets of triples; an edited document's old graph is first moved into
+the new offsets (``kg.align``). Document graphs have no blank nodes: every IRI is a function
+of the document id and offsets.
 
 A document graph that differs is explained subject by subject: events added or removed, a
 changed toll ("fatalities 14 → 16"), class, place, actor or date; a mention re-linked to
@@ -15,14 +15,12 @@ runs by design.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
-from kg.errors import InputError
+from kg.align import context_text, match_incidents, realign, rename
+from kg.builds import DOC_GRAPH, Build, Triple, value
 from kg.rdf import (
     ACO,
     ENTITIES_GRAPH,
@@ -33,27 +31,14 @@ from kg.rdf import (
     RDF,
     RES,
     SEM,
-    XSD,
 )
-from kg.store import GraphStore, rdf_format
 
-DOC_GRAPH = RES + "graph/doc/"
 RUN_GRAPH = RES + "graph/run/"
 INCIDENTS_GRAPH = RES + "graph/incidents"
-DEFAULT = "(default graph)"
 TOLLS = ("fatalities", "civilianFatalities", "childFatalities", "womenFatalities", "injured")
 ROLES = ("agent", "target", "victim", "mediator", "addressee", "reportedBy")
 TIME = ("timePrecision", "timeExpression", "timeFromPublicationDate")
-Triple = tuple[str, str, str]
 PO = tuple[str, str]
-
-
-@dataclass
-class Build:
-    """A build's graphs: graph IRI -> its triples as N-Triples terms."""
-
-    label: str
-    graphs: dict[str, set[Triple]]
 
 
 @dataclass(frozen=True)
@@ -101,73 +86,10 @@ class Diff:
                 "changes": [c.as_dict() for c in self.changes]}  # fmt: skip
 
 
-# -- reading ---------------------------------------------------------------------------------
-def open_build(path: Path) -> Build:
-    """A store folder or an RDF file, read as named graphs."""
-    if path.is_dir():
-        store = GraphStore(path, read_only=True)
-        quads: Iterable[ox.Quad] = store.store.quads_for_pattern(None, None, None, None)
-    elif path.is_file():
-        fmt = rdf_format(path)
-        try:
-            quads = list(ox.parse(path=str(path), format=fmt))
-        except SyntaxError as exc:
-            raise InputError(f"{path}: not valid {fmt.name} ({exc})") from exc
-    else:
-        raise InputError(f"no such store or RDF file: {path}")
-    graphs: dict[str, set[Triple]] = defaultdict(set)
-    for q in quads:
-        g = q.graph_name
-        name = g.value if isinstance(g, ox.NamedNode) else _graph_of(q.subject)
-        graphs[name].add((str(q.subject), str(q.predicate), _object(q.object)))
-    return Build(str(path), {g: _canonical(t) for g, t in graphs.items()})
-
-
-_INTEGERS = {XSD + n for n in ("integer", "nonNegativeInteger", "int", "long", "positiveInteger")}
-_REALS = {XSD + n for n in ("double", "float", "decimal")}
-
-
-def _object(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
-    """The term in N-Triples form, numbers in one canonical form: a TriG writer may print
-    ``"1.000"^^xsd:double`` as ``1.0e+00``, and the store reads ``xsd:nonNegativeInteger``
-    back as ``xsd:integer``; the values are the same."""
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        try:
-            if dt in _INTEGERS:
-                return f'"{int(term.value)}"^^<{XSD}integer>'
-            if dt in _REALS:
-                return f'"{float(term.value)!r}"^^<{dt}>'
-        except ValueError:
-            pass  # an ill-typed literal compares as written
-    return str(term)
-
-
-def _graph_of(subject: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
-    """The document graph of a triple read from a file without graphs (Turtle, N-Triples)."""
-    if isinstance(subject, ox.NamedNode) and subject.value.startswith(RES + "doc/"):
-        rest = subject.value[len(RES + "doc/") :]
-        for stop in ("#", "/"):
-            rest = rest.split(stop, 1)[0]
-        return DOC_GRAPH + rest
-    return DEFAULT
-
-
-def _canonical(triples: set[Triple]) -> set[Triple]:
-    """Blank nodes relabelled canonically, so isomorphic graphs give equal sets."""
-    if not any(s.startswith("_:") or o.startswith("_:") for s, _, o in triples):
-        return triples
-    import rdflib
-    from rdflib.compare import to_canonical_graph
-
-    g = rdflib.Graph()
-    g.parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in triples), format="nt")
-    return {(t[0].n3(), t[1].n3(), t[2].n3()) for t in to_canonical_graph(g)}
-
-
 # -- comparing -------------------------------------------------------------------------------
 def compare(a: Build, b: Build, *, include_runs: bool = False) -> Diff:
     result = Diff(a.label, b.label)
+    a = aligned(a, b)
     names = sorted(set(a.graphs) | set(b.graphs))
     for g in names:
         if g.startswith(RUN_GRAPH) and not include_runs:
@@ -202,6 +124,29 @@ def compare(a: Build, b: Build, *, include_runs: bool = False) -> Diff:
                 Change(short(g), short(g), what, f"{len(ta)} triples", f"{len(tb)} triples")
             )
     return result
+
+
+def aligned(a: Build, b: Build) -> Build:
+    """A with each edited document's graph moved into B's offsets (``kg.align``), and its
+    incidents renamed to B's where they group the same reports."""
+    graphs = dict(a.graphs)
+    moved: dict[str, str] = {}
+    for g, ta in a.graphs.items():
+        tb = b.graphs.get(g)
+        if not g.startswith(DOC_GRAPH) or not tb or ta == tb:
+            continue
+        old, new = context_text(ta), context_text(tb)
+        if old is not None and new is not None and old != new:
+            graphs[g], names = realign(ta, old, new)
+            moved.update(names)
+    if moved:
+        for g in graphs:
+            if not g.startswith(DOC_GRAPH):
+                graphs[g] = rename(graphs[g], moved)
+    if INCIDENTS_GRAPH in graphs and INCIDENTS_GRAPH in b.graphs:
+        names = match_incidents(graphs[INCIDENTS_GRAPH], b.graphs[INCIDENTS_GRAPH])
+        graphs = {g: rename(t, names) for g, t in graphs.items()} if names else graphs
+    return Build(a.label, graphs)
 
 
 def _by_subject(triples: set[Triple]) -> dict[str, set[PO]]:
@@ -449,16 +394,6 @@ def _incident_changes(ta: set[Triple], tb: set[Triple]) -> list[Change]:
 
 
 # -- terms -----------------------------------------------------------------------------------
-def value(term: str) -> str:
-    """The IRI or lexical value of an N-Triples term."""
-    if term.startswith("<"):
-        return term[1:-1]
-    if term.startswith('"'):
-        end = term.rfind('"')
-        return term[1:end].replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
-    return term
-
-
 _SHORT = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
 
 

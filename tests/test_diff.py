@@ -11,8 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from kg.align import OffsetMap
+from kg.builds import Build, open_build
 from kg.cli import app
-from kg.diff import INCIDENTS_GRAPH, Build, compare, open_build
+from kg.diff import INCIDENTS_GRAPH, compare
 from kg.rdf import ACO, ITSRDF, RES, SEM, WD
 from tests.conftest import EXAMPLES
 
@@ -83,6 +85,36 @@ def test_diff_of_an_edited_toll_is_exactly_that_change(first, tmp_path):
     assert incident["before"] == "fatalitiesBest 14; fatalitiesLow 14"
     assert incident["after"] == "fatalitiesBest 16; fatalitiesLow 16"
     assert "toll changed" in result.stdout and "2 changes" in result.stderr
+
+
+def test_diff_of_a_toll_edit_that_moves_every_later_offset(first, base, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(EXAMPLES, corpus)
+    articles = corpus / "articles.jsonl"
+    text = articles.read_text(encoding="utf-8")
+    articles.write_text(text.replace("قُتل 14 مدنياً", "قُتل 140 مدنياً"), encoding="utf-8")
+    second = tmp_path / "b"
+    assert invoke("build", corpus, "--store", second, "--workers", 1).exit_code == 0
+    later = open_build(second)
+    graph = doc_graph_of(base, "ex-001")
+    assert base.graphs[graph] != later.graphs[graph]
+    assert f"<{RES}doc/ex-001/event/201-208>" in {s for s, _, _ in later.graphs[graph]}
+    result = compare(base, later)
+    assert [(c.scope, c.subject, c.kind, c.after) for c in result.changes] == [
+        ("ex-001", "ex-001/event/0-4", "toll changed", "civilianFatalities 140; fatalities 140"),
+        ("incident", result.changes[1].subject, "incident toll changed",
+         "fatalitiesBest 17; fatalitiesHigh 140; fatalitiesLow 17"),
+    ]  # fmt: skip
+    assert result.edited == ["ex-001"]
+
+
+def test_diff_offset_map_follows_insertions_deletions_and_replacements():
+    m = OffsetMap("قتل 9 مدنيين في حلب", "قتل 12 مدنياً في حلب")
+    assert (m.start(0), m.end(3)) == (0, 3)  # قتل
+    assert (m.start(4), m.end(5)) == (4, 6)  # 9 -> 12
+    assert (m.start(16), m.end(19)) == (17, 20)  # حلب
+    d = OffsetMap("أمس قتل خمسة", "قتل خمسة")
+    assert (d.start(4), d.end(12)) == (0, 8)
 
 
 def test_diff_a_store_and_a_file_of_the_same_build(tmp_path):
