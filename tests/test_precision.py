@@ -4,6 +4,7 @@ precision scorer of kg eval."""
 import hashlib
 import json
 
+import pyshacl
 import pytest
 import rdflib
 
@@ -12,7 +13,7 @@ from kg.errors import InputError
 from kg.evaluate import evaluate, read_graph
 from kg.model import Document
 from kg.pipeline import extract
-from kg.rdf import ACO, document_triples
+from kg.rdf import ACO, PREFIXES, doc_graph, document_triples, nquads, ntriples
 from kg.score_precision import read_codes, read_precision_gold, score_precision
 from kg.store import GraphStore
 from tests.conftest import ROOT
@@ -97,8 +98,6 @@ def test_precision_scorer_counts_agreement(tmp_path, gaz):
     doc = Document("p-1", TEXT, "2018-03-12")
     ex = extract(doc, gaz)
     store = GraphStore(None)
-    from kg.rdf import doc_graph, nquads
-
     store.replace_documents([doc_graph(doc.id)], nquads(doc_graph(doc.id), document_triples(ex)))
     strike, protest = ex.events
     place = ex.mentions[strike.place]
@@ -150,3 +149,22 @@ def test_precision_malformed_gold_is_bad_input(tmp_path):
         read_precision_gold(bad)
     with pytest.raises(InputError, match="no such precision gold file"):
         read_precision_gold(tmp_path / "nope.jsonl")
+
+
+def test_precision_codes_of_a_built_graph_validate_against_their_shapes(run):
+    texts = ["اندلعت اشتباكات عنيفة قرب مدينة سراقب الأسبوع الماضي.",
+             "شنت القوات الروسية غارات على مدينة دوما في الغوطة الشرقية عام 2015.",
+             "قُتل ثلاثة مدنيين في قصف على سوريا."]  # fmt: skip
+    data = rdflib.Graph()
+    for n, text in enumerate(texts):
+        ex = run(text, doc_id=f"s-{n}")
+        data.parse(data=ntriples(document_triples(ex)), format="nt")
+    assert len(data) > 100
+    shapes = rdflib.Graph().parse(ROOT / "ontology" / "shapes" / "precision.ttl")
+    ok, _, text = pyshacl.validate(data, shacl_graph=shapes, advanced=True)
+    assert ok, text
+    bad = ex.document.id
+    event = next(s for s, p, _ in data if str(p) == ACO + "geoPrecision" and bad in str(s))
+    data.remove((event, rdflib.URIRef(PREFIXES["sem"] + "hasPlace"), None))
+    ok, _, text = pyshacl.validate(data, shacl_graph=shapes, advanced=True)
+    assert not ok and "needs the place it qualifies" in str(text)

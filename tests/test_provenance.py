@@ -108,14 +108,28 @@ def test_provenance_document_graphs_never_name_a_run(built):
     assert rows == []
 
 
-def test_provenance_a_document_without_a_run_fails_the_shapes(built, tmp_path):
+def test_provenance_a_broken_run_record_fails_the_shapes(built, tmp_path):
     store = tmp_path / "copy"
     shutil.copytree(built, store)
     s = ox.Store(str(store))
-    s.update(f"DELETE WHERE {{ GRAPH ?g {{ ?c <{PROV}wasGeneratedBy> ?r }} }}")
+    s.update(f"""DELETE {{ GRAPH ?g {{ ?r <{ACO}toolVersion> ?v }} }}
+                 WHERE {{ GRAPH ?g {{ ?r <{ACO}toolVersion> ?v ; a <{ACO}BuildRun> }} }}""")
+    s.update(f"""DELETE {{ GRAPH ?g {{ ?f <{ACO}contentHash> ?h }} }}
+                 INSERT {{ GRAPH ?g {{ ?f <{ACO}contentHash> "not a hash" }} }}
+                 WHERE {{ GRAPH ?g {{ ?f a <{ACO}DataFile> ; <{ACO}contentHash> ?h }} }}""")
     del s
     ok, text = conforms(union(store))
-    assert not ok and "no run record" in text
+    assert not ok
+    assert "toolVersion" in text and "contentHash" in text
+
+
+def test_provenance_each_run_graph_validates_on_its_own(built):
+    store = ox.Store.read_only(str(built))
+    [run] = [g for g in store.named_graphs() if g.value.startswith(RES + "graph/run/")]
+    lines = "".join(f"{q.subject} {q.predicate} {q.object} .\n"
+                    for q in store.quads_for_pattern(None, None, None, run))  # fmt: skip
+    ok, text = conforms(rdflib.Graph().parse(data=lines, format="nt"))
+    assert ok, text
 
 
 def test_provenance_incremental_build_keeps_the_run_that_made_each_document(corpus, tmp_path):
