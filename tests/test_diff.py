@@ -98,7 +98,9 @@ def test_diff_of_a_toll_edit_that_moves_every_later_offset(first, base, tmp_path
     later = open_build(second)
     graph = doc_graph_of(base, "ex-001")
     assert base.graphs[graph] != later.graphs[graph]
-    assert f"<{RES}doc/ex-001/event/201-208>" in {s for s, _, _ in later.graphs[graph]}
+    events = [{s for s, _, _ in b.graphs[graph] if "/event/" in s and "/count/" not in s}
+              for b in (base, later)]  # fmt: skip
+    assert events[0] - events[1] and events[1] - events[0]  # later events' offsets moved
     result = compare(base, later)
     assert [(c.scope, c.subject, c.kind, c.after) for c in result.changes] == [
         ("ex-001", "ex-001/event/0-4", "toll changed", "civilianFatalities 140; fatalities 140"),
