@@ -227,7 +227,7 @@ class RunInfo:
     read: int
     extracted: int
     unchanged: int
-    current: int  # document graphs this run still accounts for
+    current: int  # document graphs of the store this run made (not re-made or removed since)
 
 
 def list_runs(store: GraphStore) -> list[RunInfo]:
@@ -240,7 +240,8 @@ def list_runs(store: GraphStore) -> list[RunInfo]:
           OPTIONAL {{ ?run <{PROV}qualifiedUsage> ?u }}
           OPTIONAL {{ ?run <{PROV}qualifiedUsage> ?x . ?x <{ACO}outcome> ?how
                       FILTER(?how != <{ACO}Unchanged>) }}
-          OPTIONAL {{ ?run <{PROV}generated> ?d FILTER(STRSTARTS(STR(?d), '{RES}graph/doc/')) }}
+          OPTIONAL {{ ?run <{PROV}generated> ?d FILTER(STRSTARTS(STR(?d), '{RES}graph/doc/'))
+                      FILTER EXISTS {{ GRAPH ?d {{ ?c a <{NIF}Context> }} }} }}
         }} }}
         GROUP BY ?id ?start ?end ?tool ?onto ORDER BY ?start ?id"""
     out = []

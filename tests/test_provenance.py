@@ -198,6 +198,15 @@ def test_provenance_kg_load_records_its_own_run(tmp_path):
     assert ok, text
 
 
+def test_provenance_a_removed_document_no_longer_counts_for_its_run(built, tmp_path):
+    store = tmp_path / "copy"
+    shutil.copytree(built, store)
+    assert invoke("remove", "ex-003", "--store", store).exit_code == 0
+    [run] = list_runs(GraphStore(store, read_only=True))
+    assert (run.read, run.current) == (7, 6)
+    assert invoke("query", "events-by-place", "--store", store).exit_code == 0
+
+
 def test_provenance_kg_runs_lists_the_runs(built):
     result = invoke("runs", "--store", built)
     assert result.exit_code == 0
