@@ -231,27 +231,43 @@ class RunInfo:
 
 
 def list_runs(store: GraphStore) -> list[RunInfo]:
-    """The runs recorded in a store, oldest first."""
-    q = f"""SELECT ?id ?start ?end ?tool ?onto
-        (COUNT(DISTINCT ?u) AS ?read) (COUNT(DISTINCT ?x) AS ?ext) (COUNT(DISTINCT ?d) AS ?cur)
-        WHERE {{ GRAPH ?g {{ ?run a <{ACO}BuildRun> ; <{DCT}identifier> ?id ;
-            <{PROV}startedAtTime> ?start ; <{PROV}endedAtTime> ?end ;
-            <{ACO}toolVersion> ?tool ; <{ACO}ontologyVersion> ?onto .
-          OPTIONAL {{ ?run <{PROV}qualifiedUsage> ?u }}
-          OPTIONAL {{ ?run <{PROV}qualifiedUsage> ?x . ?x <{ACO}outcome> ?how
-                      FILTER(?how != <{ACO}Unchanged>) }}
-          OPTIONAL {{ ?run <{PROV}generated> ?d FILTER(STRSTARTS(STR(?d), '{RES}graph/doc/'))
-                      FILTER EXISTS {{ GRAPH ?d {{ ?c a <{NIF}Context> }} }} }}
-        }} }}
-        GROUP BY ?id ?start ?end ?tool ?onto ORDER BY ?start ?id"""
+    """The runs recorded in a store, oldest first. (One query per figure: joined in one
+    query, the usages and the generated graphs of a run would multiply.)"""
+    head = f"""SELECT ?run ?id ?start ?end ?tool ?onto WHERE {{ GRAPH ?g {{ ?run a <{ACO}BuildRun> ;
+        <{DCT}identifier> ?id ; <{PROV}startedAtTime> ?start ; <{PROV}endedAtTime> ?end ;
+        <{ACO}toolVersion> ?tool ; <{ACO}ontologyVersion> ?onto }} }} ORDER BY ?start ?id"""
+    runs = [(s["run"].value, s) for s in _select(store, head)]
+    read = _per_run(store, f"?run <{PROV}qualifiedUsage> ?x")
+    unchanged = _per_run(
+        store, f"?run <{PROV}qualifiedUsage> ?x . ?x <{ACO}outcome> <{ACO}Unchanged>"
+    )
+    made = _per_run(store, f"?run <{PROV}generated> ?x")
+    present = set(document_graphs(store))
     out = []
-    for s in _select(store, q):
-        read, extracted = int(s["read"].value), int(s["ext"].value)
+    for run, s in runs:
+        current = sum(1 for g in made.get(run, ()) if g in present)
+        n, same = len(read.get(run, ())), len(unchanged.get(run, ()))
         out.append(
             RunInfo(s["id"].value, s["start"].value, s["end"].value, s["tool"].value,
-                    s["onto"].value, read, extracted, read - extracted, int(s["cur"].value))
+                    s["onto"].value, n, n - same, same, current)
         )  # fmt: skip
     return out
+
+
+def _per_run(store: GraphStore, pattern: str) -> dict[str, list[str]]:
+    """Run IRI -> the values of ``?x`` in ``pattern`` in the run graphs."""
+    out: dict[str, list[str]] = {}
+    q = f"""SELECT ?run ?x WHERE {{ GRAPH ?g {{ {pattern} }}
+        FILTER(STRSTARTS(STR(?g), '{RUN_GRAPH_PREFIX}')) }}"""
+    for s in _select(store, q):
+        out.setdefault(s["run"].value, []).append(s["x"].value)
+    return out
+
+
+def document_graphs(store: GraphStore) -> list[str]:
+    prefix = RES + "graph/doc/"
+    return [g.value for g in store.store.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)]  # fmt: skip
 
 
 def _select(store: GraphStore, sparql: str) -> Iterable[ox.QuerySolution]:
@@ -293,23 +309,22 @@ def check_store_version(store: GraphStore) -> None:
                 f"(ontology {here})",
                 hint=hint,
             )
-    orphans = _count(
-        store,
-        f"""SELECT (COUNT(?c) AS ?n) WHERE {{ GRAPH ?g {{ ?c a <{NIF}Context> }}
-        FILTER(STRSTARTS(STR(?g), '{RES}graph/doc/'))
-        FILTER NOT EXISTS {{ GRAPH ?r {{ ?c <{PROV}wasGeneratedBy> ?run }}
-                            FILTER(STRSTARTS(STR(?r), '{RUN_GRAPH_PREFIX}')) }} }}""",
-    )
+    made = {x for xs in _per_run(store, f"?x <{PROV}wasGeneratedBy> ?run").values() for x in xs}
+    contexts = {
+        s["c"].value
+        for s in _select(
+            store,
+            f"""SELECT ?c WHERE {{ GRAPH ?g {{
+        ?c a <{NIF}Context> }} FILTER(STRSTARTS(STR(?g), '{RES}graph/doc/')) }}""",
+        )
+    }
+    orphans = len(contexts - made)
     if orphans:
         raise OldStoreError(
             f"the store at {where} holds {orphans} documents built by a version of kg older "
             f"than run records (no run record); this is kg {__version__}",
             hint=hint,
         )
-
-
-def _count(store: GraphStore, sparql: str) -> int:
-    return int(next(iter(_select(store, sparql)))["n"].value)
 
 
 def build_options(
