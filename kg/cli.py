@@ -18,6 +18,7 @@ from kg.errors import InputError, KgError
 if TYPE_CHECKING:
     from kg.corpus import CorpusReader
     from kg.pipeline import BuildSummary, Mapper, Sink
+    from kg.provenance import RunRecord
 
 app = typer.Typer(
     name="kg",
@@ -104,6 +105,7 @@ def build(
     from kg.parallel import mapper_for
     from kg.pipeline import FileSink, StoreSink
     from kg.pipeline import build as run_build
+    from kg.provenance import RunRecord, build_options, check_store_version, supersede
     from kg.store import DEFAULT_STORE, GraphStore, rdf_format
 
     try:
@@ -116,12 +118,19 @@ def build(
         store = None
         if store_dir is not None or out_file is None:
             store = GraphStore(store_dir or DEFAULT_STORE)
+            check_store_version(store)
             store.ensure_ontology()
             known = None if full else store.document_hashes()
             sinks.append(StoreSink(store))
         if out_file is not None:
             sinks.append(FileSink(out_file))
-        summary = _run_with_progress(run_build, reader, sinks, known, mapper)
+        options = build_options(corpus, out_file, store, on_error, full, workers)
+        options["ner"] = ner
+        options["resolve"] = str(store is not None and not no_resolve).lower()
+        run = RunRecord(options)
+        summary = _run_with_progress(run_build, reader, sinks, known, mapper, run)
+        if store is not None:
+            supersede(store, run)
     except KgError as exc:
         fail(exc)
     for rej in reader.report.rejected:
@@ -142,8 +151,13 @@ def build(
 
         try:
             err.print(run_resolve(store), markup=False)
+            from kg.control import CONTROL_GRAPH
+            from kg.provenance import add_generated
+            from kg.resolve import INCIDENTS_GRAPH
+
+            add_generated(store, run, [INCIDENTS_GRAPH, CONTROL_GRAPH])
         except KgError as exc:
-            err.print(f"resolve: {exc.message}", markup=False)
+            fail(exc)
 
 
 def _ner_mapper(name: str) -> Mapper:
@@ -164,9 +178,10 @@ def _run_with_progress(
     sinks: list[Sink],
     known: dict[str, str] | None,
     mapper: Mapper,
+    run: RunRecord,
 ) -> BuildSummary:
     if not err.is_terminal:
-        return run_build(reader, sinks, known_hashes=known, mapper=mapper)
+        return run_build(reader, sinks, known_hashes=known, mapper=mapper, run=run)
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
@@ -180,7 +195,7 @@ def _run_with_progress(
                 task, description=f"{s.documents} documents, {rate:.0f}/s, {skipped} skipped"
             )
 
-        return run_build(reader, sinks, known_hashes=known, mapper=mapper, progress=update)
+        return run_build(reader, sinks, known_hashes=known, mapper=mapper, progress=update, run=run)
 
 
 @app.command()
@@ -218,6 +233,7 @@ def query(
     """Run a SPARQL 1.1 query and print the results."""
     from kg import query as q
     from kg import results as answers
+    from kg.provenance import check_store_version
     from kg.store import DEFAULT_STORE, GraphStore
 
     try:
@@ -242,6 +258,7 @@ def query(
                 store.ensure_ontology()
             else:
                 store = GraphStore(store_dir or DEFAULT_STORE, read_only=True)
+                check_store_version(store)
             answer = answers.run(text, store=store, bindings=bindings)
         if not isinstance(answer, q.Results):  # a CONSTRUCT or DESCRIBE graph
             sys.stdout.write(answers.render(answer, "turtle" if fmt == "table" else fmt))
@@ -284,8 +301,15 @@ def evaluate_command(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the full report as JSON.")
     ] = None,
+    precision_gold: Annotated[
+        Path | None,
+        typer.Option(
+            "--precision",
+            help="Precision and place gold (default: precision.jsonl beside the gold folder).",
+        ),
+    ] = None,
 ) -> None:
-    """Score a built graph against gold mentions, links and events."""
+    """Score a built graph against gold mentions, links, events and precision codes."""
     from kg.evaluate import evaluate, read_gold, read_graph
     from kg.store import DEFAULT_STORE, GraphStore
 
@@ -296,7 +320,17 @@ def evaluate_command(
         else:
             store = GraphStore(store_dir or DEFAULT_STORE, read_only=True)
         records = read_gold(gold)
-        data = evaluate(records, read_graph(store)).as_dict()
+        docs = read_graph(store)
+        report = evaluate(records, docs)
+        beside = gold[0].parent / "precision.jsonl" if gold and gold[0].is_dir() else None
+        precision_gold = precision_gold or (beside if beside and beside.exists() else None)
+        if precision_gold is not None:
+            from kg import score_precision as sp
+
+            codes = sp.read_codes(store)
+            pg = sp.read_precision_gold(precision_gold)
+            report.precision = sp.score_precision(report.matched, pg, codes, docs).as_dict()
+        data = report.as_dict()
         incident_gold = [g for g in records if "incident" in g]
         if incident_gold:
             from kg.bcubed import score_incidents
@@ -357,6 +391,15 @@ def _print_report(data: dict[str, Any]) -> None:
         acc.add_row(
             f"{key} on matched events", f"{r['accuracy']:.3f}", str(r["right"]), str(r["total"])
         )
+    for key, name in (("time_precision", "time precision code"),
+                      ("from_publication", "dated by publication only"),
+                      ("geo_precision", "geo precision code"),
+                      ("geo_precision_right_place", "geo precision code, place right"),
+                      ("place", "where-it-happened place")):  # fmt: skip
+        if "precision" in data:
+            r = data["precision"][key]
+            acc.add_row(f"{name} on matched events", f"{r['accuracy']:.3f}", str(r["right"]),
+                        str(r["total"]))  # fmt: skip
     ev = data["events"]
     acc.add_row(
         "negated gold events asserted as facts",
@@ -408,13 +451,14 @@ def ontology() -> None:
 
 
 def _register_extensions() -> None:
-    from kg import cli_export, cli_incidents, cli_linked, cli_scale, cli_validate
+    from kg import cli_audit, cli_export, cli_incidents, cli_linked, cli_scale, cli_validate
 
     cli_incidents.register(app)
     cli_linked.register(app)
     cli_scale.register(app)
     cli_export.register(app)
     cli_validate.register(app)
+    cli_audit.register(app)
 
 
 _register_extensions()

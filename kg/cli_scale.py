@@ -127,13 +127,16 @@ def load(
 ) -> None:
     """Bulk-load shards into the embedded store, replacing the graphs of their documents."""
     from kg.cli import err, fail
+    from kg.provenance import check_store_version, record_load
     from kg.shards import load_shards
     from kg.store import DEFAULT_STORE, GraphStore
 
     try:
         store = GraphStore(store_dir or DEFAULT_STORE)
+        check_store_version(store)
         store.ensure_ontology()
         summary = load_shards(shards, store)
+        record_load(store, shards, summary.graphs)
     except KgError as exc:
         fail(exc)
     err.print(summary.line(), markup=False)

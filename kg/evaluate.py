@@ -211,6 +211,9 @@ class Report:
     violent_sentences: PRF = field(default_factory=PRF)
     protest_sentences: PRF = field(default_factory=PRF)
     errors: Counter[str] = field(default_factory=Counter)
+    # (gold record, gold event, system event) of every matched event, for further scorers
+    matched: list[tuple[dict[str, Any], dict[str, Any], SysEvent]] = field(default_factory=list)
+    precision: dict[str, Any] | None = None  # kg.score_precision's report, when it ran
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -230,6 +233,7 @@ class Report:
                        "protest_sentences": self.protest_sentences.row(),
                        "by_class": {k: v.row() for k, v in sorted(self.events_by_class.items())}},
             "errors": dict(self.errors.most_common()),
+            **({"precision": self.precision} if self.precision is not None else {}),
         }  # fmt: skip
 
 
@@ -238,6 +242,8 @@ def evaluate(gold: list[dict[str, Any]], docs: dict[str, DocGraph]) -> Report:
     for g in gold:
         if "incident" in g:  # incident gold: kg.bcubed scores it
             continue
+        if "mentions" not in g and all("time_precision" in e for e in g.get("events", [])):
+            continue  # precision gold (gold/precision.jsonl): kg.score_precision scores it
         doc = docs.get(g["id"])
         if doc is None:
             report.missing.append(g["id"])
@@ -380,6 +386,7 @@ def _score_events(g: dict[str, Any], doc: DocGraph, report: Report) -> None:
             report.events.fp += 1
             report.events_by_class[se.cls].fp += 1
             report.errors[f"event spurious: {se.cls}"] += 1
+    report.matched += [(g, ge, se) for ge, se in pairs]
     # role fillers over all events: unmatched gold fillers are missed, unmatched system ones wrong
     matched_sys = {id(se) for _, se in pairs}
     for ge, se in pairs:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.arabic import analyse
 from kg.coref import add_references
@@ -35,6 +36,9 @@ from kg.rdf import (
     text_hash,
 )
 from kg.store import GraphStore, atomic_output, rdf_format
+
+if TYPE_CHECKING:
+    from kg.provenance import RunRecord
 
 # Documents per bulk load, and the most N-Quads text held before loading. Larger batches cost
 # Oxigraph less compaction (docs/scaling.md) but raised peak memory (1.2 GB at 1,024 documents
@@ -106,6 +110,12 @@ class BuildSummary:
     events: int = 0
     triples: int = 0
     seconds: float = 0.0
+
+    def counts(self) -> dict[str, int]:
+        """The figures a run record keeps."""
+        return {"documentsRead": self.read, "documentsExtracted": self.documents,
+                "documentsUnchanged": self.unchanged,
+                "recordsSkipped": sum(self.skipped.values()), "triplesWritten": self.triples}  # fmt: skip
 
     def line(self) -> str:
         skipped = sum(self.skipped.values())
@@ -241,12 +251,14 @@ def build(
     known_hashes: dict[str, str] | None = None,
     mapper: Mapper = serial_graphs,
     progress: Callable[[BuildSummary], None] | None = None,
+    run: RunRecord | None = None,
 ) -> BuildSummary:
     """Extract every document of ``reader`` and write its graph to each sink.
 
     ``known_hashes`` (document id -> content hash already in the store) makes the build
     incremental: a document whose text is unchanged is skipped. ``mapper`` turns documents
-    into graphs, in order: in this process by default, or in worker processes.
+    into graphs, in order: in this process by default, or in worker processes. ``run``
+    collects the run record, which each sink receives as its own graph at the end.
     """
     summary = BuildSummary()
     default_gazetteer()  # load before the clock starts
@@ -254,7 +266,11 @@ def build(
 
     def fresh() -> Iterator[Document]:
         for doc in reader:
-            if known_hashes and known_hashes.get(doc.id) == text_hash(doc.text):
+            digest = text_hash(doc.text)
+            unchanged = known_hashes is not None and known_hashes.get(doc.id) == digest
+            if run is not None:
+                run.read(doc.id, digest, outcome="Unchanged" if unchanged else "Extracted")
+            if unchanged:
                 summary.unchanged += 1
                 continue
             yield doc
@@ -263,6 +279,8 @@ def build(
         for dg in mapper(fresh()):
             for sink in sinks:
                 sink.write_document(dg)
+            if run is not None:
+                run.made(dg.doc_id)
             summary.documents += 1
             summary.mentions += dg.mentions
             summary.entities.update(dg.entities)
@@ -276,9 +294,14 @@ def build(
         for sink in sinks:
             sink.abort()
         raise
-    for sink in sinks:
-        sink.close()
     summary.read = reader.report.read
     summary.skipped = reader.report.skipped
+    if run is not None:
+        run.finish()
+        record = run.triples(summary.counts())
+        for sink in sinks:
+            sink.write(run.graph, record, [])
+    for sink in sinks:
+        sink.close()
     summary.seconds = time.perf_counter() - started
     return summary

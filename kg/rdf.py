@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from urllib.parse import quote
 
+from kg import precision
 from kg.model import Entity, Event, Extraction
 
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
@@ -61,7 +62,9 @@ QUALIFIER = {
     "about": "About",
     "at_most": "AtMost",
 }
-PRECISION = {"day": "Day", "month": "Month", "year": "Year"}
+PRECISION = {"day": "Day", "week": "Week", "month": "Month", "year": "Year"}
+GEO_PRECISION = {"exact": "GeoExact", "part": "GeoPartOfPlace", "region": "GeoRegion",
+                 "country": "GeoCountry"}  # fmt: skip
 _IRI_SAFE = "-._~:@!$'()*+,;="
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
@@ -264,14 +267,21 @@ def _event_triples(
         out.append((e, iri(ACO + role), iri(entity_iri(mentions[mi].entity_key))))
     if ev.place is not None:
         out.append((e, iri(SEM + "hasPlace"), iri(entity_iri(mentions[ev.place].entity_key))))
+        geo = precision.geo_precision(ex, ev)
+        out.append((e, iri(ACO + "geoPrecision"), iri(ACO + GEO_PRECISION[geo or "exact"])))
+    for mi in precision.mentioned_places(ex, ev):
+        out.append((e, iri(ACO + "mentionedPlace"), iri(entity_iri(mentions[mi].entity_key))))
     for mi in ev.sources:
         out.append((e, iri(ACO + "reportedBy"), iri(entity_iri(mentions[mi].entity_key))))
-    if ev.time is not None:
+    time = precision.time_precision(ex, ev)
+    if ev.time is not None and time is not None:
+        code, vague = time
         out.append((e, iri(SEM + "hasTimeStamp"), date_lit(ev.time.value)))
-        out.append((e, iri(ACO + "timePrecision"), iri(ACO + PRECISION[ev.time.precision])))
-        if ev.time.expression:
-            out.append((e, iri(ACO + "timeExpression"), lit(ev.time.expression, "ar")))
-        else:
+        out.append((e, iri(ACO + "timePrecision"), iri(ACO + PRECISION[code])))
+        words = ev.time.expression or vague
+        if words:
+            out.append((e, iri(ACO + "timeExpression"), lit(words, "ar")))
+        if not ev.time.expression:
             out.append(
                 (e, iri(ACO + "timeFromPublicationDate"), lit("true", datatype=XSD + "boolean"))
             )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,6 +29,7 @@ class LoadSummary:
     documents: int = 0  # document graphs loaded (new or replaced)
     replaced: int = 0  # of which were already in the store
     quads: int = 0  # in the store afterwards
+    graphs: list[str] = field(default_factory=list)  # the document graphs loaded
 
     def line(self) -> str:
         return (
@@ -111,6 +112,7 @@ def load_shards(paths: Sequence[Path], store: GraphStore) -> LoadSummary:
         store.load_file(path)
         summary.files += 1
         summary.documents += len(graphs)
+        summary.graphs += graphs
     store.flush()
     summary.quads = store.count()
     return summary
