@@ -3,7 +3,8 @@
 Every ``*.ttl`` file of the shapes folder is loaded (one file per concern: the graph contract
 in ``graph.ttl``, others beside it). A store or a dataset file is validated in units small
 enough to stay fast: batches of document graphs, each with the descriptions of the entities
-those documents mention, then the entities graph, then every other named graph; each unit
+those documents mention, then the entities graph, then every other named graph (with the
+descriptions of the entities it points at too); each unit
 also holds the ontology, which the class-hierarchy checks need. Units are loaded into an
 in-memory Oxigraph store, on which pySHACL runs its SPARQL-based constraints natively.
 """
@@ -180,7 +181,7 @@ def _unit(triples: Iterable[ox.Triple]) -> ox.Store:
 
 
 def _document_units(source: ox.Store, graphs: list[ox.NamedNode]) -> Iterator[list[ox.Triple]]:
-    """Batches of document graphs, each with the descriptions of the entities they mention."""
+    """Batches of graphs, each with the descriptions of the entities they mention."""
     entities = ox.NamedNode(ENTITIES_GRAPH)
     for k in range(0, len(graphs), BATCH):
         triples: list[ox.Triple] = []
@@ -207,8 +208,11 @@ def validate_dataset(source: ox.Store, shapes: rdflib.Graph | None = None) -> Va
     report.documents = len(docs)
     units: list[list[ox.Triple]] = list(_document_units(source, docs))
     for g in named:
-        if g.value != ONTOLOGY_GRAPH and not g.value.startswith(DOC_GRAPH_PREFIX):
+        if g.value == ENTITIES_GRAPH:
             units.append([q.triple for q in source.quads_for_pattern(None, None, None, g)])
+        elif g.value != ONTOLOGY_GRAPH and not g.value.startswith(DOC_GRAPH_PREFIX):
+            # incidents, control claims, runs…: with the entities they point at, as documents
+            units += _document_units(source, [g])  # type: ignore[list-item]
     default = [q.triple for q in source.quads_for_pattern(None, None, None, ox.DefaultGraph())]
     if default:
         units.append(default)

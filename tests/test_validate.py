@@ -41,6 +41,20 @@ def test_validate_example_corpus_conforms(example_store, shapes):
     assert report.conforms
 
 
+def test_validate_a_built_store_with_incidents_and_run_records_conforms(tmp_path):
+    """What `kg build` writes, resolve step and run record included, validates as a whole:
+    the incident and control graphs are checked with the entities they point at."""
+    store_dir = tmp_path / "store"
+    result = runner.invoke(app, ["build", str(EXAMPLES), "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    store = GraphStore(store_dir, read_only=True)
+    graphs = {g.value for g in store.store.named_graphs()}
+    assert any(g.endswith("graph/incidents") for g in graphs)
+    assert any("/graph/run/" in g for g in graphs)
+    report = validate_store(store)
+    assert report.results == []
+
+
 def n(value: str) -> ox.NamedNode:
     return ox.NamedNode(value)
 
