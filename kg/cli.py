@@ -14,6 +14,7 @@ from rich.table import Table
 
 from kg import __version__
 from kg.errors import InputError, KgError
+from kg.resources import ONTOLOGY_DIR
 
 if TYPE_CHECKING:
     from kg.corpus import CorpusReader
@@ -30,7 +31,6 @@ app = typer.Typer(
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 
 
 def fail(exc: KgError, exit_code: int | None = None) -> NoReturn:

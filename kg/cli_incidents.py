@@ -63,13 +63,24 @@ def resolve(
     """Group the per-document events of the store into incidents (res:graph/incidents) and
     derive territorial control claims (res:graph/control). Re-run after new documents."""
     from kg.cli import err, fail
+    from kg.control import CONTROL_GRAPH
+    from kg.provenance import check_store_version, record_resolve
+    from kg.resolve import INCIDENTS_GRAPH
     from kg.store import DEFAULT_STORE, GraphStore
 
+    options = {
+        "day-window": str(day_window),
+        "publication-slack": str(publication_slack),
+        "min-score": str(min_score),
+        "compatible-without-actor": str(compatible_without_actor).lower(),
+    }
     try:
         store = GraphStore(store_dir or DEFAULT_STORE, create=False)
+        check_store_version(store)
         line = run_resolve(
             store, rules(day_window, publication_slack, min_score, compatible_without_actor)
         )
+        record_resolve(store, options, [INCIDENTS_GRAPH, CONTROL_GRAPH])
     except KgError as exc:
         fail(exc)
     err.print(line, markup=False)

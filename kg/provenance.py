@@ -367,3 +367,15 @@ def record_load(store: GraphStore, sources: list[Path], graphs: list[str]) -> Ru
     supersede(store, record)
     store.flush()
     return record
+
+
+def record_resolve(store: GraphStore, options: dict[str, str], graphs: list[str]) -> RunRecord:
+    """Write the run record of a standalone ``kg resolve``: its thresholds and the incident and
+    control graphs it rewrote (it reads no document text)."""
+    record = RunRecord({"command": "resolve", **options})
+    record.finish()
+    counts = {"documentsRead": 0, "documentsExtracted": 0}
+    store.replace_documents([record.graph], nquads(record.graph, record.triples(counts)))
+    add_generated(store, record, graphs)
+    store.flush()
+    return record

@@ -14,9 +14,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import InputError, QueryError
+from kg.resources import QUERIES_DIR
 from kg.store import GraphStore
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 
 

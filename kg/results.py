@@ -12,7 +12,6 @@ import json
 import re
 import warnings
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -21,9 +20,10 @@ import rdflib
 from kg import query as q
 from kg.errors import EndpointError, InputError, QueryError
 from kg.remote import HttpClient, HttpError, check_url
+from kg.resources import ONTOLOGY_DIR
 from kg.store import GraphStore
 
-CONTEXT_FILE = Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld"
+CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
 FORMATS = (*q.RESULT_FORMATS, *GRAPH_FORMATS)
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")

@@ -19,9 +19,10 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.errors import InputError, QueryError, StoreError
 from kg.rdf import ACO, DCT, NIF, ONTOLOGY_GRAPH, PREFIXES, RES
+from kg.resources import ONTOLOGY_DIR
 
 DEFAULT_STORE = Path("kg-store")
-ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "conflict.ttl"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "conflict.ttl"
 META_FILE = "kg-meta.json"
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,

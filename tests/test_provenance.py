@@ -212,3 +212,27 @@ def test_provenance_kg_runs_lists_the_runs(built):
     assert result.exit_code == 0
     assert "1 runs" in result.stderr
     assert list_runs(GraphStore(built, read_only=True))[0].id[:8] in result.stdout
+
+
+def test_provenance_a_standalone_resolve_records_its_thresholds(built, tmp_path):
+    store = tmp_path / "copy"
+    shutil.copytree(built, store)
+    assert invoke("resolve", "--store", store, "--min-score", "3.5").exit_code == 0
+    got = select(
+        store,
+        f"""SELECT ?value ?incidents WHERE {{ GRAPH ?g {{
+            ?run <{ACO}option> [ <{ACO}optionName> "min-score" ; <{ACO}optionValue> ?value ] ;
+                 <{PROV}generated> ?incidents .
+            ?run <{ACO}option> [ <{ACO}optionName> "command" ; <{ACO}optionValue> "resolve" ] }}
+            FILTER(STRENDS(STR(?incidents), "graph/incidents")) }}""",
+    )
+    assert got == [("3.5", f"{RES}graph/incidents")]
+    # the build's run no longer claims the incidents graph; the resolve run does
+    claims = select(
+        store,
+        f"""SELECT ?run WHERE {{ GRAPH ?g {{ ?run <{PROV}generated> <{RES}graph/incidents> }} }}""",
+    )
+    assert len(claims) == 1
+    ok, text = conforms(union(store))
+    assert ok, text
+    assert invoke("query", "events-by-place", "--store", store).exit_code == 0
