@@ -8,6 +8,7 @@ the specific one it joins.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from kg.model import Event, Mention, TimeValue
@@ -116,15 +117,24 @@ def _has_agent(ev: Event) -> bool:
     return any(role == "agent" for role, _ in ev.roles)
 
 
-def merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Event]:
+def merge_in_document(
+    events: list[Event], mentions: list[Mention], country_of: Mapping[str, str] | None = None
+) -> list[Event]:
     """The same happening told twice is one event: the same class and day, and places and
     agents that do not conflict (the same entity, or one of the tellings does not name it or
-    names only a country).
+    names only a country, and not a place in another country).
     A happening with a place of its own stays apart from one elsewhere, unless the later
-    telling is a bare back reference ("الغارة") with no figure of its own."""
+    telling is a bare back reference ("الغارة") with no figure of its own. Tellings that give
+    different death tolls, or a total with a part («43 مدنياً بينهم 16 جراء غارة»), stay
+    apart: a total is not one of the strikes it adds up."""
+    country_of = country_of or {}
 
     def key(mi: int | None) -> str | None:
         return mentions[mi].entity_key if mi is not None else None
+
+    def other_countries(a: Event, b: Event) -> bool:
+        ca, cb = (country_of.get(key(e.place) or "") for e in (a, b))
+        return ca is not None and cb is not None and ca != cb
 
     out: list[Event] = []
     for ev in events:
@@ -135,6 +145,8 @@ def merge_in_document(events: list[Event], mentions: list[Mention]) -> list[Even
                 or other.negated != ev.negated
                 or other.hedged != ev.hedged
                 or not _same_time(other.time, ev.time)
+                or not _same_toll(other, ev)
+                or other_countries(other, ev)
             ):
                 continue
             same_place = key(ev.place) is not None and key(other.place) == key(ev.place)
@@ -167,6 +179,17 @@ def _refined(a: Event, b: Event) -> str | None:
     if b.vague and not a.vague and a.cls in REFINES.get(b.cls, ()):
         return a.cls
     return None
+
+
+def _fatality_figures(ev: Event) -> set[int]:
+    return {c.value for c in ev.counts if c.what == "fatalities"}
+
+
+def _same_toll(a: Event, b: Event) -> bool:
+    """Compatible death tolls: one telling gives none, or both give the same single figure.
+    Two figures in one event are a total and a part of it (told with «بينهم»)."""
+    fa, fb = _fatality_figures(a), _fatality_figures(b)
+    return not fa or not fb or (fa == fb and len(fa) == 1)
 
 
 def _same_time(a: TimeValue | None, b: TimeValue | None) -> bool:

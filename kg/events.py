@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -539,7 +539,15 @@ def _resolve_class(
     return cls
 
 
-def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -> list[Event]:
+def extract_events(
+    doc: Document,
+    analysis: Analysis,
+    mentions: list[Mention],
+    country_of: Mapping[str, str] | None = None,
+) -> list[Event]:
+    """The events of one document. ``country_of`` maps a place's entity key to the QID of the
+    country it lies in (a country to its own), so that two tellings in different countries
+    stay apart."""
     tokens = analysis.tokens
     taken = [-1] * len(tokens)
     by_sentence: dict[int, list[int]] = {}
@@ -605,7 +613,7 @@ def extract_events(doc: Document, analysis: Analysis, mentions: list[Mention]) -
         local, zero = _zero_tolls(local)
         local = merge_in_sentence(local)
         events += [_killing_class(e, mentions) for e in _attach_counts(local, counts + zero)]
-    return merge_in_document(events, mentions)
+    return merge_in_document(events, mentions, country_of)
 
 
 # "بعد معارك", "إثر غارات": a happening told as the background of the main one

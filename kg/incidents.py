@@ -9,7 +9,9 @@ per-document events each time: that is cheap (reading and grouping the 14,000 ev
 earliest-published report, it gives the same IRIs as long as that report stays in it.
 
 A report joins an incident (greedily, earliest published first, the best-scoring candidate)
-only when every rule holds; ``GroupingRules`` holds the thresholds:
+only when every rule holds; a report of a day left alone gets a second chance once every
+report of a day is placed, since the report that ties it to an incident may have come later.
+``GroupingRules`` holds the thresholds:
 
 * **not the same document**: the extractor already merges tellings within a document;
 * **class**: the same class, or a pair of ``COMPATIBLE`` classes;
@@ -51,6 +53,9 @@ COMPATIBLE = {
         ("Killing", "Bombing"),
         ("Killing", "ArmedClash"),
         ("Killing", "AttackOnCivilians"),
+        # one taking of a town: regained by a state in one outlet, taken by its allied
+        # militias (a non-state actor) in another
+        ("GovernmentRegainsTerritory", "NonStateActorTakesTerritory"),
     )
 }
 OUTCOME_CLASSES = {"Killing"}  # left out of the incident's class when a cause is reported
@@ -255,6 +260,7 @@ class Resolver:
                 inc = Incident([r], r.place or "", [Evidence(r.iri, "anchor", 0.0)])
                 out.incidents.append(inc)
                 by_day.setdefault(day, []).append(inc)
+        self._second_chance(out, by_day, window)
         for r in coarse_reports:
             assert r.period is not None
             first, last = r.period.first.toordinal(), r.period.last.toordinal()
@@ -269,6 +275,25 @@ class Resolver:
                 out.incidents.append(inc)
                 by_day.setdefault(first, []).append(inc)
         return out
+
+    def _second_chance(self, out: Grouping, by_day: dict[int, list[Incident]], window: int) -> None:
+        """A report left alone because it was judged before the reports that tie it to an
+        incident (a shared actor told only by a later outlet) joins that incident now."""
+        for inc in list(out.incidents):
+            if len(inc.reports) != 1:
+                continue
+            r = inc.anchor
+            assert r.period is not None
+            day = r.period.first.toordinal()
+            candidates = [
+                i
+                for d in range(day - window, day + window + 1)
+                for i in by_day.get(d, ())
+                if i is not inc
+            ]
+            if self._best(r, candidates, unique=False) is not None:
+                out.incidents.remove(inc)
+                by_day[day].remove(inc)
 
     def _best(self, report: Report, candidates: list[Incident], *, unique: bool) -> Incident | None:
         judged = [(e, i) for i in candidates if (e := self.judge(report, i)) is not None]

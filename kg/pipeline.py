@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,8 +60,18 @@ def extract(
     mentions, entities = link(doc.text, analysis, candidates, gaz)
     mentions, entities = add_references(doc.text, analysis, mentions, entities, gaz)
     mentions, entities = extend_actor_phrases(doc.text, analysis, mentions, entities)
-    events = extract_events(doc, analysis, mentions)
+    events = extract_events(doc, analysis, mentions, place_countries(entities))
     return Extraction(doc, analysis, mentions, entities, events)
+
+
+def place_countries(entities: Mapping[str, Entity]) -> dict[str, str]:
+    """Entity key -> the QID of the country the place lies in (a country's own QID)."""
+    out = {}
+    for key, e in entities.items():
+        country = e.qid if e.kind == "country" else e.country_qid
+        if country:
+            out[key] = country
+    return out
 
 
 @dataclass(frozen=True, slots=True)

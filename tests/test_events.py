@@ -408,3 +408,49 @@ def test_events_an_ambush_laid_by_a_group_gives_the_agent(run):
     [(cls, roles, _, _, _)] = events(ex)
     assert cls == "ArmedClash"
     assert roles["agent"] == "تنظيم الدولة الإسلامية"
+
+
+def test_events_rockets_into_a_country_and_a_missile_on_a_city_of_another_stay_apart(run):
+    # a country is too coarse to tell two tellings apart, unless the other place lies in
+    # another country
+    ex = run(
+        "وأوضح المتحدث أن مسلحين أطلقوا أكثر من 150 صاروخا وقذيفة هاون داخل إسرائيل. "
+        "واعترضت الدفاعات الجوية السعودية صاروخا باليستيا في طريقه لاستهداف منطقة جازان، "
+        "وأدى إلى مقتل مقيم."
+    )
+    places = [place for cls, _, place, _, _ in events(ex) if cls in ("Shelling", "ArmedClash")]
+    assert "إسرائيل" in places and any(p and "جازان" in p for p in places), events(ex)
+
+
+def test_events_a_total_toll_does_not_absorb_the_strike_it_counts(run):
+    # «بينهم 16 جراء غارة»: the day's total and the one strike are two happenings
+    ex = run(
+        "وأسفر القصف التركي الجمعة عن مقتل 43 مدنيا في مدينة عفرين، بينهم 16 مدنيا جراء "
+        "غارة استهدفت المستشفى. وقتل مساء الجمعة 16 مدنيا في غارة تركية على مدينة عفرين."
+    )
+    tolls = sorted(sorted(c.value for c in ev.counts if c.what == "fatalities") for ev in ex.events)
+    assert [16] in tolls and [16, 43] in tolls, tolls
+
+
+def test_events_tellings_with_different_tolls_stay_apart(run):
+    ex = run(
+        "قتل 11 مدنيا السبت في غارة على مدينة عفرين. وقتل ثلاثة مدنيين في غارة على عفرين السبت."
+    )
+    strikes = [e for e in ex.events if e.cls == "AirStrike"]
+    assert len(strikes) == 2, events(ex)
+
+
+def test_events_a_country_and_a_place_in_another_country_are_not_one_happening():
+    from kg.event_merge import merge_in_document
+    from kg.model import Event, Mention
+
+    # «صواريخ داخل إسرائيل» … «صاروخ على جازان»: Israel (Q801) and a region of Saudi Arabia
+    israel = Mention(0, 7, "Q801", "country", 0, 0, 1, "gazetteer", 1.0)
+    jazan = Mention(40, 45, "Q269973", "region", 1, 8, 9, "gazetteer", 1.0)
+    rockets = Event("Shelling", ((10, 16),), 0, (), 0)
+    missile = Event("Shelling", ((50, 56),), 1, (), 1)
+    apart = merge_in_document(
+        [rockets, missile], [israel, jazan], {"Q801": "Q801", "Q269973": "Q851"}
+    )
+    assert len(apart) == 2
+    assert len(merge_in_document([rockets, missile], [israel, jazan])) == 1  # no countries known

@@ -353,3 +353,28 @@ def test_incident_gold_offsets_lie_in_the_dev_texts():
             assert hashlib.sha1(text.encode("utf-8")).hexdigest() == r["sha1"]
             start, end = r["trigger"]
             assert 0 <= start < end <= len(text) and text[start:end].strip()
+
+
+def test_incidents_a_report_judged_too_early_joins_once_a_later_one_ties_it():
+    # b (shelling by the rebels) does not fit a (an air strike with no actor named) until c,
+    # an air strike credited to the rebels, joins a: b then joins them on its second chance
+    res = resolver()
+    a = report("a", "AirStrike", "p", "2018-03-11", outlet="x")
+    b = report("b", "Shelling", "p", "2018-03-11", outlet="y", agents={"rebels"})
+    c = report("c", "AirStrike", "p", "2018-03-11", outlet="z", agents={"rebels"})
+    res.data.reports[:] = [a, b, c]
+    grouping = res.group()
+    assert [sorted(r.iri for r in i.reports) for i in grouping.incidents] == [["a", "b", "c"]]
+    assert grouping.incidents[0].anchor is a
+    rules = [e.rule for e in grouping.incidents[0].evidence]
+    assert rules[0] == "anchor" and len(rules) == 3
+
+
+def test_incidents_a_town_regained_by_a_state_and_taken_by_its_militias_is_one_taking():
+    res = resolver()
+    regained = report("a", "GovernmentRegainsTerritory", "p", "2018-03-18", agents={"army"})
+    taken = report("b", "NonStateActorTakesTerritory", "p", "2018-03-18", agents={"army", "m"})
+    inc = Incident([regained], "p")
+    evidence = res.judge(taken, inc)
+    assert evidence is not None and "CompatibleClass" in evidence.relations
+    assert res.judge(report("c", "NonStateActorTakesTerritory", "p", "2018-03-18"), inc) is None
