@@ -6,6 +6,7 @@ Every span is a pair of Python string indices (code points) into ``Document.text
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -61,11 +62,17 @@ class Analysis:
 
     tokens: tuple[Token, ...]
     sentences: tuple[Sentence, ...]
+    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", tuple(s.start for s in self.sentences))
 
     def sentence_at(self, offset: int) -> Sentence:
-        for sentence in self.sentences:
-            if sentence.start <= offset < sentence.end:
-                return sentence
+        """The sentence holding ``offset`` (the last one when none does); a binary search,
+        as events merged over a long document ask it for every trigger."""
+        i = bisect_right(self._starts, offset) - 1
+        if i >= 0 and offset < self.sentences[i].end:
+            return self.sentences[i]
         return self.sentences[-1]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from urllib.parse import quote
 
 from kg import precision
@@ -120,7 +121,12 @@ def event_iri(doc_id: str, ev: Event) -> str:
 
 
 def entity_iri(entity: Entity | str) -> str:
-    key = entity if isinstance(entity, str) else entity.key
+    return _key_iri(entity if isinstance(entity, str) else entity.key)
+
+
+@lru_cache(maxsize=65536)
+def _key_iri(key: str) -> str:
+    """An entity key's IRI (cached: a document names the same entities again and again)."""
     if key.startswith("Q"):
         return WD + key
     if key.startswith("local:"):
