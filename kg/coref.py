@@ -82,8 +82,9 @@ def anaphors() -> dict[str, tuple[str, tuple[str, ...], dict[str, str]]]:
 def _not_names() -> frozenset[str]:
     """Words that end a name: function words, triggers, reporting verbs, titles, and the
     heads of organisations and places ("قوات", "وزارة", "حركة", "مدينة")."""
-    from kg.events import REPORTING, trigger_first_words
     from kg.mentions import cues
+    from kg.roles import REPORTING
+    from kg.triggers import trigger_first_words
 
     heads = {normalise(w) for w in (
         "قوات", "القوات", "وزارة", "مكتب", "مجلس", "لجنة", "مركز", "جهاز", "دائرة", "إدارة",
@@ -97,7 +98,7 @@ def _not_names() -> frozenset[str]:
 @lru_cache(maxsize=65_536)
 def _reporting(norm: str) -> bool:
     """Is this word a reporting verb ("وقال", "وأكد"), with any proclitics?"""
-    from kg.events import REPORTING
+    from kg.roles import REPORTING
 
     return any(stem in REPORTING for stem, _ in clitic_variants(norm))
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from kg.arabic import normalise
-from kg.events import _rows  # the data-file reader of the event lexicons
 from kg.model import PLACE_KINDS, Event, Extraction, Token
+from kg.triggers import rows  # the data-file reader of the event lexicons
 
 PRECISE_PLACES = ("settlement", "neighbourhood", "facility")
 CLITICS = ("و", "ف", "ب", "ل")
@@ -28,12 +28,12 @@ WINDOW = 3  # tokens before a place searched for a part word
 
 @lru_cache(maxsize=1)
 def place_parts() -> frozenset[str]:
-    return frozenset(normalise(r["words"]).split()[0] for r in _rows("place_parts.tsv"))
+    return frozenset(normalise(r["words"]).split()[0] for r in rows("place_parts.tsv"))
 
 
 @lru_cache(maxsize=1)
 def vague_times() -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(normalise(r["phrase"]).split()) for r in _rows("vague_times.tsv"))
+    return tuple(tuple(normalise(r["phrase"]).split()) for r in rows("vague_times.tsv"))
 
 
 def _stem(token: Token) -> str:

@@ -1,0 +1,213 @@
+"""Event triggers: the lexicon (``kg/data/triggers.tsv``), matching it over a sentence's
+tokens with their clitics, its constraints, and whether a sentence denies or hedges a trigger.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from kg.arabic import normalise
+from kg.mentions import clitic_variants
+from kg.model import ACTOR_KINDS, Mention, Token
+
+NEGATORS = {normalise(w) for w in ("لم", "لن", "لا", "ليس", "عدم", "دون", "بدون", "نفى", "نفت",
+                                   "ينفي", "تنفي", "نفوا", "ينفون", "نافيا", "نافية", "تنفي")}  # fmt: skip
+HEDGES = {normalise(w) for w in ("حال", "إذا", "اذا", "لو", "قد", "سوف", "يعتزم", "تعتزم",
+                                 "يهدد", "تهدد", "هدد", "هددت", "محتمل", "ربما", "يمكن",
+                                 "ستقوم", "سيتم", "مخاوف", "خشية", "احتمال", "مستعد", "مستعدة",
+                                 "وقف", "إيقاف", "السماح", "منع", "ضرورة", "يجب", "التخطيط",
+                                 "محاولة", "تنفيذ", "تهديد", "يخطط", "تخطط", "إمكانية",
+                                 "تهديدات", "تهديداته", "تهديداتها", "موعد", "قدرة", "قدرته",
+                                 "قدرتها", "تريد", "يريد", "يريدون", "تسعى", "يسعى", "لتجنيب",
+                                 "تجنيب", "لتجنب", "تجنب")}  # fmt: skip
+ANTICIPATED = {normalise(w) for w in ("وشيكة", "المرتقبة", "مرتقبة", "المحتملة", "محتملة",
+                                      "المقبلة", "المحتمل", "المرتقب", "المنتظرة")}  # fmt: skip
+DENIAL_VERBS = {normalise(w) for w in ("نفى", "نفت", "ينفي", "تنفي", "نفوا", "ينفون")}
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    first: int
+    end: int
+    cls: str
+    pos: str
+    constraint: str
+    stem: str  # the first word without its proclitics
+    prefix: str  # the proclitics it carried ("و", "ل", "بال"…)
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@lru_cache(maxsize=1)
+def trigger_lexicon() -> dict[tuple[str, ...], tuple[str, str, str]]:
+    """Normalised trigger form -> (class, part of speech, constraint), with generated variants."""
+    lex: dict[tuple[str, ...], tuple[str, str, str]] = {}
+    for row in rows("triggers.tsv"):
+        for form in row["forms"].split("|"):
+            words = tuple(normalise(form).split())
+            variants = [words]
+            if row["pos"] == "noun" and not words[0].startswith("ال"):
+                variants.append(("ال" + words[0], *words[1:]))
+            if row["pos"] == "verb" and len(words) == 1:
+                variants += [(words[0] + s,) for s in ("ه", "ها", "هم", "وا")]
+            for v in variants:
+                lex.setdefault(v, (row["class"], row["pos"], row["constraint"]))
+    return lex
+
+
+@lru_cache(maxsize=1)
+def trigger_first_words() -> frozenset[str]:
+    return frozenset(key[0] for key in trigger_lexicon())
+
+
+@lru_cache(maxsize=1)
+def trigger_lengths() -> dict[str, tuple[int, ...]]:
+    """First word of a trigger -> the lengths (in words) of its forms, longest first."""
+    out: dict[str, set[int]] = {}
+    for key in trigger_lexicon():
+        out.setdefault(key[0], set()).add(len(key))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def single_victims() -> frozenset[str]:
+    return frozenset(normalise(r["noun"]) for r in rows("single_victims.tsv"))
+
+
+@lru_cache(maxsize=1)
+def count_nouns() -> dict[str, str]:
+    return {normalise(n): r["what"] for r in rows("count_nouns.tsv") for n in r["noun"].split("|")}
+
+
+@lru_cache(maxsize=131_072)
+def _trigger_stems(norm: str, firsts: frozenset[str]) -> tuple[tuple[str, int], ...]:
+    """The readings of a token (without proclitics) that can begin a trigger."""
+    return tuple((stem, plen) for stem, plen in clitic_variants(norm) if stem in firsts)
+
+
+def find_triggers(tokens: Sequence[Token], first: int, end: int, taken: list[int]) -> list[Trigger]:
+    lex = trigger_lexicon()
+    firsts = trigger_first_words()
+    lengths = trigger_lengths()
+    out: list[Trigger] = []
+    i = first
+    while i < end:
+        if taken[i] >= 0 or not tokens[i].is_word:
+            i += 1
+            continue
+        best: Trigger | None = None
+        for stem, plen in _trigger_stems(tokens[i].norm, firsts):
+            for length in lengths[stem]:
+                if i + length > end:
+                    continue
+                key = (
+                    (stem, *(tokens[i + k].norm for k in range(1, length)))
+                    if length > 1
+                    else (stem,)
+                )
+                if key in lex:
+                    if best is None or i + length > best.end:
+                        prefix = tokens[i].norm[:plen]
+                        best = Trigger(i, i + length, *lex[key], stem, prefix)
+                    break
+        if best is not None:
+            out.append(best)
+            i = best.end
+        else:
+            i += 1
+    return out
+
+
+@lru_cache(maxsize=64)
+def word_set(words: str) -> frozenset[str]:
+    return frozenset(normalise(w) for w in words.split("|"))
+
+
+def near(tokens: Sequence[Token], lo: int, hi: int, words: frozenset[str]) -> bool:
+    for k in range(max(lo, 0), min(hi, len(tokens))):
+        if any(stem in words for stem, _ in clitic_variants(tokens[k].norm)):
+            return True
+    return False
+
+
+ARMED_WORDS = word_set.__wrapped__(
+    "مقاتل|مقاتلين|المقاتلين|مقاتلي|مقاتلو|عناصر|المسلحين|مسلحين|مسلحي|القوات|قوات|الفصائل|فصائل"
+)
+
+
+def satisfied(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> bool:
+    """Does the trigger meet its lexicon constraint ("before:…", "after:…", "unless-after:…",
+    "armed:N")?"""
+    if not trig.constraint or trig.constraint == "weak":
+        return True
+    what, _, rest = trig.constraint.partition(":")
+    if what == "armed":
+        window = int(rest)
+        armed = any(
+            sent.mentions[i].kind in ("state_force", "armed_group")
+            and trig.end <= sent.mentions[i].first_token <= trig.end + window
+            for i in sent.idx
+        )
+        return armed or near(tokens, trig.end, trig.end + window, ARMED_WORDS)
+    words, _, n = rest.rpartition(":")
+    window = int(n)
+    if what == "before":
+        return near(tokens, trig.first - window, trig.first, word_set(words))
+    if what == "unless-after":  # "فجر الخميس" is dawn, not a bombing
+        return not near(tokens, trig.end, trig.end + window, word_set(words))
+    return near(tokens, trig.end, trig.end + window, word_set(words))
+
+
+def polarity(tokens: Sequence[Token], trig: Trigger, first: int) -> tuple[bool, bool]:
+    """(negated, hedged) from the words just before the trigger, or a denial verb earlier."""
+    negated = hedged = False
+    for k in range(max(first, trig.first - 4), trig.first):
+        stems = {s for s, _ in clitic_variants(tokens[k].norm)}
+        if stems & NEGATORS and not _unmanned(tokens, k):
+            negated = True
+        if stems & HEDGES:
+            hedged = True
+    for k in range(first, trig.first):
+        if tokens[k].norm in DENIAL_VERBS or tokens[k].norm[1:] in DENIAL_VERBS:
+            negated = True
+    if trig.pos == "noun" and trig.prefix.endswith("ل") and not trig.stem.startswith("ال"):
+        hedged = True  # purpose: "لتحرير الميناء" (to liberate), not a liberation that happened
+    for k in range(trig.end, min(trig.end + 2, len(tokens))):
+        if tokens[k].norm in ANTICIPATED:
+            hedged = True  # "ضربة وشيكة", "الضربة المرتقبة"
+    return negated, hedged
+
+
+UNMANNED = {normalise(w) for w in ("طيار", "طيارين")}
+
+
+def _unmanned(tokens: Sequence[Token], k: int) -> bool:
+    """ "طائرة من دون طيار" / "بدون طيار" is a drone, not a negation."""
+    return k + 1 < len(tokens) and tokens[k + 1].norm in UNMANNED
+
+
+class Sentence:
+    """The mentions of one sentence, by token position."""
+
+    def __init__(self, mentions: list[Mention], idx: list[int]) -> None:
+        self.mentions = mentions
+        self.idx = idx  # mention indices in the sentence, in order
+
+    def actors(self) -> list[int]:
+        """Who can take part: actors, and countries acting as states ("طالبت روسيا")."""
+        return [
+            i
+            for i in self.idx
+            if self.mentions[i].kind in ACTOR_KINDS or self.mentions[i].kind == "country"
+        ]
+
+    def places(self) -> list[int]:
+        return [i for i in self.idx if self.mentions[i].kind not in ACTOR_KINDS]
