@@ -27,7 +27,7 @@ from kg.corpus import CorpusReader
 from kg.errors import StoreError
 from kg.incidents import GroupingRules, Incident, Resolver, incident_class
 from kg.pipeline import StoreSink, build
-from kg.query import resolve_query, run_local
+from kg.query import resolve_query, run_local, with_values
 from kg.rdf import ACO, doc_graph
 from kg.reports import EventData, Period, Report, parse_period
 from kg.resolve import INCIDENTS_GRAPH, resolve
@@ -177,6 +177,22 @@ def test_control_timeline_who_controlled_when(resolved):
     assert later["wire-b"].endswith("syrian-arab-army")
     assert later["wire-c"].endswith("hay-at-tahrir-al-sham")
     assert rows(store, query, place="سراقب", date="2018-03-01") == []
+
+
+def test_who_controlled_answers_the_same_rows_in_rdflib(resolved):
+    """The canned query is portable SPARQL 1.1: rdflib (no xsd:date() cast) agrees with
+    Oxigraph."""
+    store, _ = resolved
+    query = resolve_query("who-controlled")
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(data=store.store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
+    for bind in ({}, {"place": "سراقب", "date": "2018-03-25"}, {"date": "2018-04-05"}):
+        ours = rows(store, query, **bind)
+        theirs = ds.query(with_values(query, bind))
+        assert ours
+        assert sorted((r["outlet"], r["since"]) for r in ours) == sorted(
+            (str(r.outlet), str(r.since)) for r in theirs
+        )
 
 
 def test_resolve_on_a_store_without_events_says_so(tmp_path):
