@@ -34,6 +34,43 @@ def run_resolve(store: GraphStore, grouping: GroupingRules | None = None) -> str
     return run(store, grouping).line()
 
 
+RESOLVE_OPTIONS = ("day-window", "publication-slack", "min-score", "compatible-without-actor")
+
+
+def last_resolve_options(store: GraphStore) -> dict[str, str]:
+    """The thresholds of the run that last grouped the store's incidents: a standalone
+    ``kg resolve`` records them; a build resolves with the defaults (an empty answer)."""
+    import pyoxigraph as ox
+
+    from kg.rdf import ACO, PROV
+
+    sparql = f"""SELECT ?run ?start ?name ?value WHERE {{ GRAPH ?g {{
+        ?run <{PROV}startedAtTime> ?start ; <{ACO}option> ?o .
+        ?o <{ACO}optionName> ?name ; <{ACO}optionValue> ?value }} }} ORDER BY ?start ?run"""
+    answer = store.store.query(sparql)
+    assert isinstance(answer, ox.QuerySolutions)
+    runs: dict[str, dict[str, str]] = {}
+    for s in answer:
+        runs.setdefault(s["run"].value, {})[s["name"].value] = s["value"].value
+    resolving = [o for o in runs.values() if o.get("command") == "resolve" or o.get("resolve")
+                 == "true"]  # fmt: skip
+    last = resolving[-1] if resolving else {}
+    return {k: last[k] for k in RESOLVE_OPTIONS if k in last}
+
+
+def rules_from_options(options: dict[str, str]) -> GroupingRules:
+    """Grouping rules from recorded options (the defaults where one is missing)."""
+    from kg.incidents import GroupingRules
+
+    default = GroupingRules()
+    return GroupingRules(
+        int(options.get("day-window", default.day_window)),
+        int(options.get("publication-slack", default.publication_slack)),
+        float(options.get("min-score", default.min_score)),
+        options.get("compatible-without-actor", "false") != "true",
+    )
+
+
 def resolve(
     store_dir: Annotated[
         Path | None, typer.Option("--store", help="Resolve this store (default ./kg-store).")

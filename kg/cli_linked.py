@@ -206,17 +206,48 @@ def enrich(
 def remove(
     ids: Annotated[list[str], typer.Argument(help="Ids of the documents to remove.")],
     store_dir: StoreOption = None,
+    no_resolve: Annotated[
+        bool, typer.Option("--no-resolve", help="Leave the incidents as they are (stale).")
+    ] = False,
 ) -> None:
-    """Remove documents (their named graphs) from the store."""
+    """Remove documents (their named graphs) from the store, then group the remaining events
+    into incidents again (with the thresholds of the last grouping), if the store had any."""
     from kg.prune import remove_documents
     from kg.store import DEFAULT_STORE, GraphStore
 
     try:
         store = GraphStore(store_dir or DEFAULT_STORE, create=False)
         removed = remove_documents(store, ids)
+        err.print(f"removed {len(removed)} documents: {', '.join(removed)}", markup=False)
+        if not no_resolve:
+            line = reresolve(store)
+            if line:
+                err.print(line, markup=False)
     except KgError as exc:
         _fail(exc)
-    err.print(f"removed {len(removed)} documents: {', '.join(removed)}", markup=False)
+
+
+def reresolve(store: GraphStore) -> str | None:
+    """After documents left the store, re-group its incidents (if it has any) with the
+    thresholds of the last grouping; with no document left, drop them. The summary line."""
+    import pyoxigraph as ox
+
+    from kg.cli_incidents import last_resolve_options, rules_from_options, run_resolve
+    from kg.control import CONTROL_GRAPH
+    from kg.provenance import has_documents, record_resolve
+    from kg.resolve import INCIDENTS_GRAPH
+
+    if not store.store.contains_named_graph(ox.NamedNode(INCIDENTS_GRAPH)):
+        return None
+    graphs = [INCIDENTS_GRAPH, CONTROL_GRAPH]
+    if not has_documents(store):
+        store.remove_documents(graphs)
+        store.flush()
+        return "no document left: incidents and control claims removed"
+    options = last_resolve_options(store)
+    line = run_resolve(store, rules_from_options(options))
+    record_resolve(store, {**options, "after": "remove"}, graphs)
+    return line
 
 
 gazetteer = typer.Typer(

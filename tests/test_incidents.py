@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from kg.bcubed import bcubed, score_incidents
 from kg.claims import estimate
 from kg.cli import app
+from kg.cli_incidents import last_resolve_options
 from kg.control import CONTROL_GRAPH
 from kg.corpus import CorpusReader
 from kg.errors import StoreError
@@ -394,3 +395,27 @@ def test_incidents_a_town_regained_by_a_state_and_taken_by_its_militias_is_one_t
     evidence = res.judge(taken, inc)
     assert evidence is not None and "CompatibleClass" in evidence.relations
     assert res.judge(report("c", "NonStateActorTakesTerritory", "p", "2018-03-18"), inc) is None
+
+
+def test_remove_regroups_incidents_with_the_last_thresholds(tmp_path):
+    corpus = write_corpus(tmp_path / "c.jsonl", {"inc-a", "inc-b"})
+    path = str(tmp_path / "s")
+    assert (
+        runner.invoke(app, ["build", str(corpus), "--store", path, "--workers", "1"]).exit_code == 0
+    )
+    assert runner.invoke(app, ["resolve", "--store", path, "--min-score", "2.5"]).exit_code == 0
+    store = GraphStore(tmp_path / "s", read_only=True)
+    assert [r["n"] for r in rows(store, INCIDENTS)] == ["2"]
+    del store
+    result = runner.invoke(app, ["remove", "inc-b", "--store", path])
+    assert result.exit_code == 0, result.output
+    assert "resolve:" in result.output
+    store = GraphStore(tmp_path / "s", read_only=True)
+    assert [r["n"] for r in rows(store, INCIDENTS)] == ["1"]  # the removed report is gone
+    assert last_resolve_options(store)["min-score"] == "2.5"  # the user's threshold is kept
+    del store
+    result = runner.invoke(app, ["remove", "inc-a", "--store", path])
+    assert "no document left" in result.output
+    store = GraphStore(tmp_path / "s", read_only=True)
+    assert not store.store.contains_named_graph(ox.NamedNode(INCIDENTS_GRAPH))
+    del store
