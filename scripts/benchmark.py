@@ -14,7 +14,12 @@ peak memory is that run's alone:
 * ``build``: ``kg.pipeline.build`` into a fresh store with ``process_mapper(W)`` for each W
   in --workers.
 
-Results accumulate in bench-out/results.json, so sizes can be run separately (the largest in
+With --extract-only the same two runs write no store: each document's N-Quads are made (the
+text the store would parse) and counted, then dropped (``extract`` and ``xbuild``). This
+measures extraction alone at sizes whose store would not fit on the disk, and how extraction
+scales with workers when no store load competes for the cores.
+
+Results accumulate in bench-out/results.json (or $KG_BENCH_OUT/results.json), so sizes can be run separately (the largest in
 the background); --report prints the tables from what is there. --profile N runs cProfile
 over N documents instead.
 """
@@ -39,7 +44,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-OUT = ROOT / "bench-out"
+OUT = Path(os.environ.get("KG_BENCH_OUT") or ROOT / "bench-out")
 SHARED = ROOT.parent / "shared" / "corpus" / "conflict_2144.jsonl"
 EXAMPLES = ROOT / "examples" / "corpus"
 STAGES = ("tokenise", "recognise+link", "events", "rdf", "store load", "read, other")
@@ -102,10 +107,15 @@ class MemoryWatch:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
+        self._sample()
 
     def _run(self) -> None:
+        self._sample()
         while not self._stop.wait(0.5):
-            self.peak_kb = max(self.peak_kb, tree_pss_kb(os.getpid()))
+            self._sample()
+
+    def _sample(self) -> None:
+        self.peak_kb = max(self.peak_kb, tree_pss_kb(os.getpid()))
 
 
 def tree_pss_kb(pid: int) -> int:
@@ -170,9 +180,26 @@ def time_stages(wall: dict[str, float], cpu: dict[str, float]) -> None:
     GraphStore.flush = timed(GraphStore.flush, "store load")  # type: ignore[method-assign]
 
 
-def run_stages(corpus: Path, store_dir: Path) -> dict:
-    """The serial build (``kg.pipeline.build`` into a store) with every stage timed, then
-    camel-tools' tokeniser over the same texts."""
+def counting_sink() -> Any:
+    """A sink that makes each document's N-Quads as the store's sink does (the text the store
+    would parse), counts the quads and drops them: extraction without a store."""
+    from kg.pipeline import ENTITIES_GRAPH, Sink
+    from kg.rdf import nquads
+
+    class CountingSink(Sink):
+        quads = 0
+
+        def write(self, graph: str, triples: list, entity_part: list) -> None:
+            text = nquads(graph, triples) + nquads(ENTITIES_GRAPH, entity_part)
+            self.quads += text.count("\n")
+
+    return CountingSink()
+
+
+def run_stages(corpus: Path, store_dir: Path | None) -> dict:
+    """The serial build (``kg.pipeline.build`` into a store, or into a `counting_sink` when
+    ``store_dir`` is None) with every stage timed, then camel-tools' tokeniser over the same
+    texts."""
     from kg.arabic import camel_tokenise
     from kg.corpus import CorpusReader
     from kg.gazetteer import default_gazetteer
@@ -183,8 +210,9 @@ def run_stages(corpus: Path, store_dir: Path) -> dict:
     cpu = dict.fromkeys((*STAGES, "camel"), 0.0)
     time_stages(wall, cpu)
     default_gazetteer()
+    sink = StoreSink(GraphStore(store_dir)) if store_dir else counting_sink()
     main, process = time.thread_time(), time.process_time()
-    summary = build(CorpusReader([corpus]), [StoreSink(GraphStore(store_dir))])
+    summary = build(CorpusReader([corpus]), [sink])
     main, process = time.thread_time() - main, time.process_time() - process
     wall["read, other"] = summary.seconds - sum(wall.values())
     cpu["read, other"] = main - sum(cpu.values())
@@ -204,22 +232,25 @@ def run_stages(corpus: Path, store_dir: Path) -> dict:
         "cpu": process,
         "stages": wall,
         "stages_cpu": cpu,
+        **({"quads": sink.quads} if store_dir is None else {}),
         **rss,
     }
 
 
-def run_build(corpus: Path, workers: int, store_dir: Path) -> dict:
+def run_build(corpus: Path, workers: int, store_dir: Path | None) -> dict:
+    """The build with ``workers`` processes into a store, or into a `counting_sink` when
+    ``store_dir`` is None."""
     from kg.corpus import CorpusReader
     from kg.gazetteer import default_gazetteer
     from kg.parallel import process_mapper
     from kg.pipeline import StoreSink, build
     from kg.store import GraphStore
 
-    store = GraphStore(store_dir)
+    sink = StoreSink(GraphStore(store_dir)) if store_dir else counting_sink()
     default_gazetteer()
     cpu = cpu_seconds()
     with MemoryWatch() as watch:
-        summary = build(CorpusReader([corpus]), [StoreSink(store)], mapper=process_mapper(workers))
+        summary = build(CorpusReader([corpus]), [sink], mapper=process_mapper(workers))
     return {
         "documents": summary.documents,
         "seconds": summary.seconds,
@@ -298,6 +329,71 @@ def ratio(st: dict | None) -> str:
 
 
 def report(results: dict) -> str:
+    return "\n\n".join(
+        t for t in (build_tables(results), extraction_tables(results), machine(results)) if t
+    )
+
+
+def machine(results: dict) -> str:
+    loads = sorted({" ".join(r.get("loadavg_before", [])) for r in results.values()})
+    return (
+        "Cost is CPU time where it was measured, else wall time. "
+        f"Machine: {os.cpu_count()} cores; load averages before the runs: {'; '.join(loads)}."
+    )
+
+
+def extraction_tables(results: dict) -> str:
+    """Extraction without a store (--extract-only): the serial run by stage, and the runs
+    with workers."""
+    runs = {int(k.split(":")[1]): r for k, r in results.items() if k.startswith("extract:")}
+    if not runs:
+        return ""
+    stages = [s for s in STAGES if s != "store load"]
+    lines = [
+        "Extraction alone (N-Quads made and counted, no store), serial, CPU time per article:",
+        "",
+        "| articles | chars/article | quads/article | docs/CPU-s | peak RSS | "
+        + " | ".join(stages)
+        + " | extraction | camel-tools tokenise | extraction ÷ camel |",
+        "|" + "---|" * (len(stages) + 8),
+    ]
+    for n, r in sorted(runs.items()):
+        cpu, docs = r["stages_cpu"], r["documents"]
+        total = sum(cpu[s] for s in stages)
+        lines.append(
+            f"| {n:,} | {r['chars']:,.0f} | {r['quads'] / docs:,.0f} | {docs / r['cpu']:.1f} | "
+            f"{r['rss_mb']:,.0f} MB | "
+            + " | ".join(f"{1000 * cpu[s] / docs:.2f} ms" for s in stages)
+            + f" | {1000 * total / docs:.2f} ms | {1000 * cpu['camel'] / docs:.2f} ms"
+            f" | {total / cpu['camel']:.1f}× |"
+        )
+    exponent = fitted_exponent(sorted((r["documents"], r["cpu"]) for r in runs.values()))
+    if exponent is not None:
+        lines += ["", f"Extraction cost ~ documents^{exponent:.3f} ({len(runs)} sizes)."]
+    parallel = [(k.split(":"), r) for k, r in results.items() if k.startswith("xbuild:")]
+    if parallel:
+        lines += [
+            "",
+            "| articles | workers | docs/s (wall) | docs/CPU-s | peak PSS | speed-up over 1 worker |",
+            "|---|---|---|---|---|---|",
+        ]
+        one = {int(k[1]): r for k, r in parallel if k[2] == "1"}
+        for k, r in sorted(parallel, key=lambda kr: (int(kr[0][1]), int(kr[0][2]))):
+            n, w = int(k[1]), int(k[2])
+            wall = r["documents"] / r["seconds"]
+            base = one.get(n)
+            up = f"{wall / (base['documents'] / base['seconds']):.2f}×" if base else ""
+            lines.append(
+                f"| {n:,} | {w} | {wall:.1f} | {r['documents'] / r['cpu']:.1f} | "
+                f"{r['pss_mb']:,.0f} MB | {up} |"
+            )
+    return "\n".join(lines)
+
+
+def build_tables(results: dict) -> str:
+    results = {k: r for k, r in results.items() if k.startswith(("stages:", "build:"))}
+    if not results:
+        return ""
     sizes = sorted({int(k.split(":")[1]) for k in results})
     workers = sorted({int(k.split(":")[2]) for k in results if k.startswith("build:")})
     lines = [
@@ -365,11 +461,6 @@ def report(results: dict) -> str:
         if exponent is not None:
             name = f"{w} worker{'s' * (w > 1)}"
             lines.append(f"Cost ~ documents^{exponent:.3f} ({name}, {len(points)} sizes).")
-    lines.append("Cost is CPU time where it was measured, else wall time.")
-    loads = sorted({" ".join(r.get("loadavg_before", [])) for r in results.values()})
-    lines.append(
-        f"Machine: {os.cpu_count()} cores; load averages before the runs: {'; '.join(loads)}."
-    )
     return "\n".join(lines)
 
 
@@ -379,16 +470,20 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--chars", type=int, default=4000, help="characters per article")
     parser.add_argument("--no-stages", action="store_true", help="skip the per-stage run")
+    parser.add_argument(
+        "--extract-only", action="store_true", help="make and count the N-Quads, load no store"
+    )
     parser.add_argument("--report", action="store_true", help="print the tables and stop")
     parser.add_argument("--profile", type=int, metavar="N", help="cProfile N articles")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, corpus, workers, store = args.child
-        if kind == "stages":
-            result = run_stages(Path(corpus), Path(store))
+        target = None if kind in ("extract", "xbuild") else Path(store)
+        if kind in ("stages", "extract"):
+            result = run_stages(Path(corpus), target)
         else:
-            result = run_build(Path(corpus), int(workers), Path(store))
+            result = run_build(Path(corpus), int(workers), target)
         print(json.dumps(result))
         return
     if args.profile:
@@ -399,10 +494,11 @@ def main() -> None:
     if not args.report:
         for size in (int(s) for s in args.sizes.split(",")):
             corpus = corpus_file(size, args.chars)
-            runs = [] if args.no_stages else [("stages", 1)]
-            runs += [("build", int(w)) for w in args.workers.split(",")]
+            serial, parallel = ("extract", "xbuild") if args.extract_only else ("stages", "build")
+            runs = [] if args.no_stages else [(serial, 1)]
+            runs += [(parallel, int(w)) for w in args.workers.split(",") if w]
             for kind, workers in runs:
-                key = f"stages:{size}" if kind == "stages" else f"build:{size}:{workers}"
+                key = f"{kind}:{size}" if kind == serial else f"{kind}:{size}:{workers}"
                 print(f"{key} …", file=sys.stderr, flush=True)
                 results[key] = child(kind, corpus, workers)
                 OUT.mkdir(exist_ok=True)
