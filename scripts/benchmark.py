@@ -396,12 +396,18 @@ def build_tables(results: dict) -> str:
         return ""
     sizes = sorted({int(k.split(":")[1]) for k in results})
     workers = sorted({int(k.split(":")[2]) for k in results if k.startswith("build:")})
-    lines = [
-        "| articles | chars/article | serial docs/s | "
-        + " | ".join(f"{w} worker{'s' * (w > 1)} docs/s" for w in workers)
-        + " | speed-up | docs/s/core | peak RSS serial | peak PSS parallel | build ÷ camel |",
+    head = [
+        "articles",
+        "chars/article",
+        "serial docs/s",
+        *(f"{w} worker{'s' * (w > 1)} docs/s" for w in workers),
+        "speed-up",
+        "docs/s/core",
+        "peak RSS serial",
+        "peak PSS parallel",
+        "build ÷ camel",
     ]
-    lines.append("|" + "---|" * (8 + len(workers)))
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for n in sizes:
         st = results.get(f"stages:{n}")
         builds = {w: b for w in workers if (b := results.get(f"build:{n}:{w}"))}
