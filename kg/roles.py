@@ -1,42 +1,75 @@
 """Event roles from Arabic clause structure: agent, target or victim, mediator, addressee,
-the reporting source, and the place, read from the mentions around a trigger."""
+the reporting source, and the place, read from the mentions around a trigger.
+
+The words the rules look for (reporting verbs, "by" phrases, prepositions, relative pronouns,
+complementisers…) are in ``kg/data/role_words.tsv``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from kg.arabic import normalise
 from kg.event_merge import VIOLENT
 from kg.mentions import clitic_variants
 from kg.model import Mention, Token
-from kg.triggers import Sentence, Trigger
+from kg.triggers import Sentence, Trigger, rows, trigger_lexicon
 
-REPORTING = {normalise(w) for w in (
-    "أفاد", "أفادت", "قال", "قالت", "ذكر", "ذكرت", "نقلت", "نقل", "أكد", "أكدت", "أعلن",
-    "أعلنت", "أشار", "أشارت", "أوضح", "أوضحت", "بحسب", "وفق", "وفقا", "حسب", "أضاف", "أضافت",
-    "كشف", "كشفت", "أورد", "أوردت", "عن", "أفادوا", "قالوا", "ذكروا", "أكدوا",
-)}  # fmt: skip
-PASSIVE_BY = {normalise(w) for w in ("نفذتها", "نفذها", "شنتها", "شنها", "قبل", "نفذته", "نفذت",
-                                     "نصبه", "نصبها", "نصبته", "نصبتها",
-                                     "تنفذها", "ينفذها", "تشنها", "يشنها", "يد", "برصاص", "بنيران",
-                                     "شنته", "شنتها", "نفذه", "أطلقها", "أطلقته")}  # fmt: skip
+
+@lru_cache(maxsize=1)
+def role_words() -> dict[str, frozenset[str]]:
+    """Word set name -> normalised forms (``kg/data/role_words.tsv``)."""
+    out: dict[str, set[str]] = {}
+    for row in rows("role_words.tsv"):
+        out.setdefault(row["set"], set()).update(normalise(w) for w in row["forms"].split("|"))
+    return {name: frozenset(words) for name, words in out.items()}
+
+
+REPORTING = role_words()["reporting"]
 AGENT_KINDS = ("state_force", "armed_group", "government", "person", "organisation", "country")
 ARMED_KINDS = ("state_force", "armed_group")
-TARGET_MARKERS = {normalise(w) for w in ("على", "ضد", "مع", "استهدف", "استهدفت", "مستهدفا",
-                                         "مستهدفة", "لصفوف", "صفوف")}  # fmt: skip
-TO = {normalise(w) for w in ("إلى", "الى")}
-PREPOSITIONS = {normalise(w) for w in ("على", "ضد", "في", "من", "إلى", "الى", "عن", "مع", "بين")}
+STATE_KINDS = ("state_force", "armed_group", "government", "country")
+VICTIM_KINDS = ("civilians", "person", "armed_group", "state_force")
 VICTIM_CLASSES = ("Killing", "AttackOnCivilians", "Arrest", "Abduction")
+TALKS = ("Negotiation", "Agreement")
+VERBAL = ("Statement", "Appeal", "Rejection")
+SIDED = ("Attack", "ArmedClash")  # fighting between two sides
+TERRITORY = ("TakeControl", "GovernmentRegainsTerritory", "NonStateActorTakesTerritory")
+NO_PATIENT = ("Withdrawal", "Rejection", "Appeal", "Protest", "Negotiation", "Agreement")
 PLACE_ORDER = {"facility": 0, "neighbourhood": 1, "settlement": 2, "region": 3, "country": 4}
 WINDOW = 8  # tokens around a trigger in which roles and figures are sought
 SUBJECT_GAP = 4  # tokens at most between a verb and its subject
+COMPLEMENT_GAP = 4  # tokens at most between "أنه" and the trigger of its clause
+
+
+@lru_cache(maxsize=65_536)
+def _in(norm: str, name: str) -> bool:
+    """Is the word, with or without its proclitics, in the word set ``name``?"""
+    words = role_words()[name]
+    return norm in words or any(stem in words for stem, _ in clitic_variants(norm))
+
+
+@lru_cache(maxsize=65_536)
+def _verb_trigger(norm: str) -> bool:
+    """Is the word a verb of the trigger lexicon ("قتلت", "وأطلقوا")?"""
+    lex = trigger_lexicon()
+    return any(lex.get((stem,), ("", ""))[1] == "verb" for stem, _ in clitic_variants(norm))
+
+
+def _attached(tokens: Sequence[Token], m: Mention, letters: str) -> bool:
+    """Does the mention start after a proclitic of ``letters`` in its first token ("لشبكة")?"""
+    tok = tokens[m.first_token]
+    return m.start > tok.start and tok.norm[:1] in letters
 
 
 def _preceded_by_preposition(tokens: Sequence[Token], mention: Mention) -> bool:
     prev = tokens[mention.first_token - 1].norm if mention.first_token > 0 else ""
-    tok = tokens[mention.first_token]
-    attached = mention.start > tok.start and tokens[mention.first_token].norm[:1] in ("ب", "ل")
-    return prev in PREPOSITIONS or attached
+    return prev in role_words()["preposition"] or _attached(tokens, mention, "بل")
+
+
+def _prev_word(tokens: Sequence[Token], m: Mention) -> str:
+    return tokens[m.first_token - 1].norm if m.first_token > 0 else ""
 
 
 def roles_of(
@@ -47,72 +80,347 @@ def roles_of(
     Verb-initial clauses put the subject after the verb ("اعتقل عناصر من جبهة فتح الشام
     قياديين"); a noun takes its agent as a genitive ("غارات التحالف") or a "by" phrase
     ("نفذتها طائرات حربية", "على يد"); "قتل" is read as the passive "قُتل" unless an armed
-    actor comes first. Civilians are never the agent of violence.
+    actor comes first. A clause after "أنه" has the speaker as subject ("أعلن الجيش أنه شن
+    غارة"); a relative clause has its antecedent ("الحوثيين الذين أطلقوا صاروخا"). Two sides
+    "بين" are the agent and the target of a fight, or the parties of talks. Civilians are
+    never the agent of violence.
     """
+    mediators = _mediators(tokens, sent, trig) if trig.cls in TALKS else []
+    own = _own_sources(trig, sent, sources)
+    actors = [i for i in sent.actors() if (i not in sources or i in own) and i not in mediators]
+    sides = _sides(tokens, sent, trig) if trig.cls in SIDED + TALKS else None
+    agent = _agent(tokens, trig, sent, actors)
+    if sides is not None and trig.cls in SIDED and agent not in sides:
+        agent = sides[0]
+    roles = [("agent", i) for i in _conjuncts(tokens, sent, agent)] if agent is not None else []
+    if sides is not None:
+        if trig.cls in TALKS:
+            roles += [("agent", i) for i in sides if ("agent", i) not in roles]
+        else:
+            roles += [("target", i) for i in sides if ("agent", i) not in roles]
+            return roles, _place(trig, sent, sources)
+    if trig.cls in TALKS:
+        roles += [("agent", i) for i in _parties(tokens, trig, sent, actors, roles)]
+    roles += [("mediator", i) for i in mediators]
+    if trig.cls in ("Appeal", "Statement"):
+        addressee = _addressee(tokens, trig, sent, actors, agent)
+        if addressee is not None:
+            return [*roles, ("addressee", addressee)], _place(trig, sent, sources)
+    roles += _patients(tokens, trig, sent, actors, roles)
+    return roles, _place(trig, sent, sources)
+
+
+def _can_act(trig: Trigger, m: Mention) -> bool:
+    violent = trig.cls in VIOLENT or trig.cls in TERRITORY
+    return m.kind in AGENT_KINDS if violent else m.kind != "media"
+
+
+def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[int]) -> int | None:
+    """The agent: a "by" phrase, the speaker of a "أنه" clause, the antecedent of a relative
+    clause, the subject of a verb, the genitive of a noun or the subject of its light verb."""
     ms = sent.mentions
-    mediators = _mediators(tokens, sent, trig) if trig.cls in ("Negotiation", "Agreement") else []
-    actors = [i for i in sent.actors() if i not in sources and i not in mediators]
     after = [i for i in actors if trig.end <= ms[i].first_token <= trig.end + WINDOW]
     before = [i for i in actors if trig.first - WINDOW <= ms[i].end_token <= trig.first]
-    violent = trig.cls in VIOLENT or trig.cls == "TakeControl"
-
-    def can_act(i: int) -> bool:
-        return ms[i].kind in AGENT_KINDS if violent else ms[i].kind != "media"
-
-    agent: int | None = None
     for k in range(trig.end, min(trig.end + WINDOW, len(tokens))):  # "by" phrases
-        if tokens[k].norm in PASSIVE_BY or tokens[k].norm[1:] in PASSIVE_BY:
-            by = [i for i in after if ms[i].first_token > k and can_act(i)]
-            agent = by[0] if by else None
+        if tokens[k].norm in role_words()["by"] or tokens[k].norm[1:] in role_words()["by"]:
+            by = [i for i in after if ms[i].first_token > k and _can_act(trig, ms[i])]
+            if by:
+                return by[0]
             break
-    if agent is None and trig.pos == "verb":
-        # the subject of a verb-initial clause comes right after the verb (a time word or a
-        # comma may stand between): "ندد الوزير بقتل المدنيين" has no subject among its mentions
-        direct = [
-            i
-            for i in after
-            if not _preceded_by_preposition(tokens, ms[i])
-            and ms[i].first_token - trig.end <= SUBJECT_GAP
-        ]
-        killing = trig.cls == "Killing"
-        armed_subject = bool(direct) and ms[direct[0]].kind in ARMED_KINDS and len(direct) > 1
-        if direct and can_act(direct[0]) and (not killing or armed_subject):
-            agent = direct[0]
-        elif (
-            before and can_act(before[-1]) and not _preceded_by_preposition(tokens, ms[before[-1]])
-        ):
-            agent = before[-1]
-    elif (
-        agent is None
-        and after
+    speaker = _complement_speaker(tokens, trig, sent)
+    if speaker is not None:
+        return speaker
+    if trig.cls == "Statement" and trig.pos == "noun":  # "وذكر البيت الأبيض في بيان"
+        said = _speaker_before(tokens, sent, trig.first)
+        if said is not None:
+            return said
+    antecedent = _antecedent(tokens, trig, sent, actors)
+    if antecedent is not None:
+        role, i = antecedent
+        return i if role == "agent" else None
+    if trig.pos == "verb":
+        return _verb_agent(tokens, trig, sent, actors, after, before)
+    if (
+        after
         and ms[after[0]].first_token == trig.end
-        and can_act(after[0])
+        and _can_act(trig, ms[after[0]])
         and trig.cls not in VICTIM_CLASSES
+        and not _preceded_by_preposition(tokens, ms[after[0]])
     ):
-        agent = after[0]  # genitive: "غارات التحالف", "قصف ميليشيات الحوثي"
-    if agent is None and trig.pos == "noun" and before:
-        # a light verb before the noun: "شنت القوات الحكومية هجوما", "أعلنت روسيا إرسال قافلة"
+        return after[0]  # genitive: "غارات التحالف", "قصف ميليشيات الحوثي"
+    if before:
+        # a light verb before the noun: "شنت القوات الحكومية هجوما", "أعلنت روسيا إرسال قافلة";
+        # who announces a death is not its agent: "أعلن التنظيم مقتل أحد قادته"
         last = before[-1]
-        if can_act(last) and not _preceded_by_preposition(tokens, ms[last]):
-            agent = last
-    roles = [("agent", i) for i in _conjuncts(tokens, sent, agent)] if agent is not None else []
-    victim_role = trig.cls in VICTIM_CLASSES
-    roles += [("mediator", i) for i in mediators]
-    addressee = _addressee(tokens, trig, ms, after, agent)
-    if addressee is not None:
-        return [*roles, ("addressee", addressee)], _place(trig, sent, sources)
-    for i in after:
-        if i == agent or ("agent", i) in roles or ("mediator", i) in roles:
+        announced = trig.cls == "Killing" and any(
+            _in(tokens[k].norm, "death_announcement")
+            for k in range(max(0, ms[last].first_token - 2), ms[last].first_token)
+        )
+        if (
+            _can_act(trig, ms[last])
+            and not _preceded_by_preposition(tokens, ms[last])
+            and not announced
+            and not _clause_break(tokens, ms[last].end_token, trig.first)
+            and not any(
+                _in(tokens[k].norm, "object_break") for k in range(ms[last].end_token, trig.first)
+            )
+            and not _in(tokens[trig.first].norm[: len(trig.prefix)] + trig.stem, "object_break")
+        ):
+            return last
+    return None
+
+
+def _verb_agent(
+    tokens: Sequence[Token],
+    trig: Trigger,
+    sent: Sentence,
+    actors: list[int],
+    after: list[int],
+    before: list[int],
+) -> int | None:
+    """The subject of a verb: right after it (a time word or a comma may stand between: "ندد
+    الوزير بقتل المدنيين" has no subject among its mentions), or before it ("القوات التركية
+    سيطرت"). "قتل" is read as the passive "قُتل" unless an armed subject with an object
+    follows; a counted noun before it is its victim ("40 مسلحاً قتلوا")."""
+    ms = sent.mentions
+    direct = [
+        i
+        for i in after
+        if not _preceded_by_preposition(tokens, ms[i])
+        and ms[i].first_token - trig.end <= SUBJECT_GAP
+        and not _clause_break(tokens, trig.end, ms[i].first_token)
+    ]
+    killing = trig.cls == "Killing"
+    armed_subject = bool(direct) and ms[direct[0]].kind in ARMED_KINDS and len(direct) > 1
+    if direct and _can_act(trig, ms[direct[0]]) and (not killing or armed_subject):
+        return direct[0]
+    if before:
+        last = before[-1]
+        # a passive "قُتل" after its subject: "أبو حمزة المقدسي، وقد قتل مؤخرا"
+        counted = killing and (_counted(tokens, ms[last]) or ms[last].kind not in ARMED_KINDS)
+        if (
+            _can_act(trig, ms[last])
+            and not _preceded_by_preposition(tokens, ms[last])
+            and not counted
+            and not _clause_break(tokens, ms[last].end_token, trig.first)
+        ):
+            return last
+    return None
+
+
+def _clause_break(tokens: Sequence[Token], lo: int, hi: int) -> bool:
+    """Does another clause start between tokens [lo, hi): a verb of the lexicon, or "أن"?"""
+    for k in range(lo, hi):
+        norm = tokens[k].norm
+        if _verb_trigger(norm) or _in(norm, "complementizer") or norm in ("ان", "وان", "بان"):
+            return True
+    return False
+
+
+def _counted(tokens: Sequence[Token], m: Mention) -> bool:
+    """Is the mention counted by a figure just before it ("40 مسلحاً", "ثلاثة مدنيين")?"""
+    from kg.numbers import NUMBER_WORDS
+
+    k = m.first_token - 1
+    while k >= 0 and k >= m.first_token - 3:
+        norm = tokens[k].norm
+        if norm[-1:].isdigit() or norm in NUMBER_WORDS:
+            return True
+        if norm not in ("من", "الاف", "الف", "مئات", "عشرات"):
+            return False
+        k -= 1
+    return False
+
+
+def _complement_speaker(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> int | None:
+    """ "أعلن الجيش الأميركي أنه شن غارة", "قالت الوزارة إنها قامت بـ30 غارة": the clause
+    after "أنه" has the speaker as its subject when no other subject stands in it."""
+    ms = sent.mentions
+    k = next(
+        (
+            k
+            for k in range(trig.first - 1, max(-1, trig.first - 1 - COMPLEMENT_GAP), -1)
+            if _in(tokens[k].norm, "complementizer")
+        ),
+        None,
+    )
+    if k is None or any(k < ms[i].first_token < trig.first for i in sent.idx):
+        return None
+    speaker = _speaker_before(tokens, sent, k)
+    if speaker is None:
+        return None
+    violent = trig.cls in VIOLENT or trig.cls in TERRITORY or trig.cls == "OffensiveAnnounced"
+    if violent and ms[speaker].kind not in STATE_KINDS:
+        return None  # "قال المرصد إنه قتل…": the observatory reports, it does not fight
+    return speaker
+
+
+def _speaker_before(tokens: Sequence[Token], sent: Sentence, k: int) -> int | None:
+    """The subject of the reporting verb nearest before token ``k``."""
+    ms = sent.mentions
+    for v in range(k - 1, max(-1, k - 1 - WINDOW), -1):
+        norm = tokens[v].norm
+        if not (_in(norm, "reporting") or _in(norm, "speech")) or norm in ("عن", "بحسب", "حسب"):
             continue
+        subject = [
+            i
+            for i in sent.idx
+            if v < ms[i].first_token < k
+            and ms[i].first_token - v <= SUBJECT_GAP
+            and ms[i].kind not in ("media", "civilians")
+            and (ms[i].kind in AGENT_KINDS or ms[i].kind == "country")
+            and not _preceded_by_preposition(tokens, ms[i])
+        ]
+        return subject[0] if subject else None
+    return None
+
+
+def _antecedent(
+    tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[int]
+) -> tuple[str, int] | None:
+    """The noun a relative clause hangs on ("الحوثيين الذين أطلقوا صاروخا"), with its role:
+    the subject of the clause's verb, or its object when a pronoun takes it up again
+    ("وحدات حماية الشعب التي يشن عليها الجيش حملة")."""
+    ms = sent.mentions
+    rel = next(
+        (k for k in range(trig.first - 1, max(-1, trig.first - 4), -1)
+         if tokens[k].norm in role_words()["relative"]),
+        None,
+    )  # fmt: skip
+    if rel is None:
+        return None
+    head = [i for i in actors if rel - 2 <= ms[i].end_token <= rel]
+    if not head:
+        return None
+    i = head[-1]
+    resumed = any(
+        tokens[k].norm in role_words()["resumptive"]
+        for k in range(trig.end, min(trig.end + 2, len(tokens)))
+    ) or (trig.pos == "verb" and (trig.stem[-1:] == "ه" or trig.stem[-2:] in ("ها", "هم")))
+    if resumed:
+        return ("target", i)
+    if trig.cls == "Killing" and trig.pos == "verb":
+        return ("victim", i)  # "محمد سرور الذي قُتل"
+    return ("agent", i) if _can_act(trig, ms[i]) else None
+
+
+def _sides(tokens: Sequence[Token], sent: Sentence, trig: Trigger) -> tuple[int, int] | None:
+    """The two sides named after "بين": "اشتباكات بين الجيش والمسلحين"."""
+    ms = sent.mentions
+    actors = sent.actors()
+    for k in range(trig.end, min(trig.end + 2 * WINDOW, len(tokens))):
+        if tokens[k].norm not in role_words()["between"]:
+            continue
+        first = next((i for i in actors if ms[i].first_token == k + 1), None)
+        if first is None:
+            return None
+        second = next(
+            (
+                i
+                for i in actors
+                if ms[first].end_token <= ms[i].first_token <= ms[first].end_token + 4
+                and (_attached(tokens, ms[i], "و") or tokens[ms[i].first_token - 1].norm == "و")
+            ),
+            None,
+        )
+        return (first, second) if second is not None else None
+    return None
+
+
+def _parties(
+    tokens: Sequence[Token],
+    trig: Trigger,
+    sent: Sentence,
+    actors: list[int],
+    roles: list[tuple[str, int]],
+) -> list[int]:
+    """The other party of talks or an agreement: "اتفاق مع روسيا"."""
+    ms = sent.mentions
+    return [
+        i
+        for i in actors
+        if trig.end <= ms[i].first_token <= trig.end + WINDOW
+        and _prev_word(tokens, ms[i]) in role_words()["with"]
+        and ("agent", i) not in roles
+    ][:1]
+
+
+def _own_sources(trig: Trigger, sent: Sentence, sources: set[int]) -> set[int]:
+    """The sources a verbal trigger introduces itself: "قال ترامب" is the statement's agent."""
+    if trig.cls not in VERBAL:
+        return set()
+    ms = sent.mentions
+    return {i for i in sources if 0 <= ms[i].first_token - trig.end <= SUBJECT_GAP}
+
+
+def _patients(
+    tokens: Sequence[Token],
+    trig: Trigger,
+    sent: Sentence,
+    actors: list[int],
+    roles: list[tuple[str, int]],
+) -> list[tuple[str, int]]:
+    """Who was attacked, killed, arrested or acted upon: the first actor after the trigger,
+    introduced by a target marker ("على", "ضد") or as the object of a verb."""
+    if trig.cls in NO_PATIENT:
+        return []
+    ms = sent.mentions
+    taken = {i for _, i in roles}
+    antecedent = _antecedent(tokens, trig, sent, actors)
+    if antecedent is not None and antecedent[0] != "agent" and antecedent[1] not in taken:
+        role = antecedent[0]
+        return [(role, k) for k in _conjuncts(tokens, sent, antecedent[1])]
+    victim_role = trig.cls in VICTIM_CLASSES
+    if trig.cls == "Statement":
+        return _accused(tokens, trig, sent, actors, taken)
+    after = [i for i in actors if trig.end <= ms[i].first_token <= trig.end + WINDOW]
+    for i in after:
+        if i in taken or ms[i].kind == "country":
+            continue  # a country is where it happened, not what was hit
+        if _clause_break(tokens, trig.end, ms[i].first_token) and not (
+            _counted(tokens, ms[i]) or victim_role
+        ):
+            break
         kind = ms[i].kind
         if victim_role or kind == "civilians":
-            if kind in ("civilians", "person", "armed_group", "state_force"):
-                roles += [("victim", k) for k in _conjuncts(tokens, sent, i)]
-                break
-        elif _preceded_by_marker(tokens, ms[i]) or trig.pos == "verb":
-            roles += [("target", k) for k in _conjuncts(tokens, sent, i)]
-            break
-    return roles, _place(trig, sent, sources)
+            if kind in VICTIM_KINDS:
+                return [("victim", k) for k in _conjuncts(tokens, sent, i)]
+        elif _preceded_by_marker(tokens, ms[i]) or trig.pos == "verb" or _from(tokens, trig, ms[i]):
+            return [("target", k) for k in _conjuncts(tokens, sent, i)]
+    if trig.cls == "Killing" and trig.pos == "verb":
+        # the subject of a passive "قُتل" before it: "29 طفلا على الأقل قتلوا"
+        before = [
+            i for i in actors if trig.first - 4 <= ms[i].end_token <= trig.first and i not in taken
+        ]
+        if before and not _clause_break(tokens, ms[before[-1]].end_token, trig.first):
+            kind = ms[before[-1]].kind
+            if kind == "person" or (kind in VICTIM_KINDS and _counted(tokens, ms[before[-1]])):
+                return [("victim", before[-1])]
+    return []
+
+
+def _accused(
+    tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[int], taken: set[int]
+) -> list[tuple[str, int]]:
+    """Whom a statement accuses or blames, the object after its subject: "اتهم الوزير
+    الولايات المتحدة بدعم المسلحين"."""
+    if not _in(tokens[trig.first].norm, "accusation"):
+        return []
+    ms = sent.mentions
+    start = max([trig.end] + [ms[i].end_token for i in taken if ms[i].first_token >= trig.end])
+    for i in actors:
+        m = ms[i]
+        if i in taken or m.first_token < start:
+            continue
+        if _adjacent(tokens, start, m.first_token) and not _preceded_by_preposition(tokens, m):
+            return [("target", k) for k in _conjuncts(tokens, sent, i)]
+        return []
+    return []
+
+
+def _from(tokens: Sequence[Token], trig: Trigger, m: Mention) -> bool:
+    """A place taken "من" a group: "استعادة المدينة من أيدي المسلحين"."""
+    return trig.cls in TERRITORY and m.kind in ARMED_KINDS and _in(_prev_word(tokens, m), "from")
 
 
 def _conjuncts(tokens: Sequence[Token], sent: Sentence, i: int) -> list[int]:
@@ -121,7 +429,7 @@ def _conjuncts(tokens: Sequence[Token], sent: Sentence, i: int) -> list[int]:
     ms, order = sent.mentions, sent.idx
     actors = set(sent.actors())
     before = tokens[ms[i].first_token - 1].norm if ms[i].first_token > 0 else ""
-    if i not in actors or before == "بين":  # "بين الجيش والمسلحين": two sides, not allies
+    if i not in actors or before in role_words()["between"]:  # two sides, not allies
         return [i]
 
     def joined(left: int, right: int) -> bool:
@@ -140,42 +448,50 @@ def _conjuncts(tokens: Sequence[Token], sent: Sentence, i: int) -> list[int]:
     return [i] + [order[k] for k in range(lo, hi + 1) if k != p]
 
 
-SPONSOR = {normalise(w) for w in ("رعاية", "برعاية", "وساطة", "بوساطة", "بوساطه", "راعي")}
-
-
 def _mediators(tokens: Sequence[Token], sent: Sentence, trig: Trigger) -> list[int]:
     """Who sponsors talks or an agreement: "المفاوضات برعاية روسيا", "اتفاق بوساطة مصر"."""
     ms = sent.mentions
     for i in sent.actors():
         if not trig.end <= ms[i].first_token <= trig.end + 2 * WINDOW:
             continue
-        prev = tokens[ms[i].first_token - 1].norm if ms[i].first_token > 0 else ""
-        if prev in SPONSOR:
+        if _prev_word(tokens, ms[i]) in role_words()["sponsor"]:
             return _conjuncts(tokens, sent, i)
     return []
 
 
 def _addressee(
-    tokens: Sequence[Token], trig: Trigger, ms: list[Mention], after: list[int], agent: int | None
+    tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[int], agent: int | None
 ) -> int | None:
     """To whom an appeal is made ("دعت الأمم المتحدة الحكومة السورية إلى", "ناشد المجلس
-    الدول"), or a statement told ("قال المالكي لشبكة CNN"): the actor named after the
+    الدول"), or a statement told ("قال المالكي لشبكة CNN"): the actor named right after the
     speaker, directly or with "ل"/"إلى"."""
-    if trig.cls not in ("Appeal", "Statement"):
-        return None
+    ms = sent.mentions
     start = ms[agent].end_token if agent is not None and ms[agent].first_token >= trig.end else 0
-    for i in after:
-        if i == agent or ms[i].first_token < start or ms[i].kind == "civilians":
+    start = max(start, trig.end)
+    for i in actors:
+        m = ms[i]
+        if i == agent or not start <= m.first_token <= trig.end + WINDOW:
             continue
-        prev = tokens[ms[i].first_token - 1].norm if ms[i].first_token > 0 else ""
-        attached = ms[i].start > tokens[ms[i].first_token].start
-        lam = attached and tokens[ms[i].first_token].norm[:1] == "ل"
+        if m.kind == "civilians" or not _adjacent(tokens, start, m.first_token):
+            return None
+        lam = _attached(tokens, m, "ل")
+        to = _prev_word(tokens, m) in role_words()["to"]
         if trig.cls == "Statement":
-            return i if lam or prev in TO else None
-        if lam or prev in TO or not _preceded_by_preposition(tokens, ms[i]):
+            return i if lam or to else None
+        if lam or to or not _preceded_by_preposition(tokens, m):
             return i
         return None
     return None
+
+
+def _adjacent(tokens: Sequence[Token], lo: int, hi: int) -> bool:
+    """Only punctuation, time words or "إلى" between tokens ``lo`` and ``hi``."""
+    return all(
+        not tokens[k].is_word
+        or _in(tokens[k].norm, "subject_gap")
+        or tokens[k].norm in role_words()["to"]
+        for k in range(lo, hi)
+    )
 
 
 def _place(trig: Trigger, sent: Sentence, sources: set[int]) -> int | None:
@@ -200,8 +516,7 @@ def _preceded_by_marker(tokens: Sequence[Token], mention: Mention) -> bool:
     """Is the mention introduced by a target marker ("على", "ضد", "مستهدفا")?"""
     if mention.first_token == 0:
         return False
-    prev = tokens[mention.first_token - 1].norm
-    return prev in TARGET_MARKERS or any(s in TARGET_MARKERS for s, _ in clitic_variants(prev))
+    return _in(tokens[mention.first_token - 1].norm, "target_marker")
 
 
 def sources_of(tokens: Sequence[Token], sent: Sentence) -> set[int]:
@@ -211,8 +526,11 @@ def sources_of(tokens: Sequence[Token], sent: Sentence) -> set[int]:
         m = sent.mentions[i]
         if m.kind not in ("organisation", "media", "person", "civilians", "government"):
             continue
+        if _counted(tokens, m):
+            continue  # "أعلنت الوزارة عن مقتل ثلاثة فلسطينيين": the dead, not a source
         for k in range(max(0, m.first_token - 3), m.first_token):
-            if {s for s, _ in clitic_variants(tokens[k].norm)} & REPORTING:
-                out.add(i)
+            reporting = bool({s for s, _ in clitic_variants(tokens[k].norm)} & REPORTING)
+            if reporting and (tokens[k].norm != "عن" or k == m.first_token - 1):
+                out.add(i)  # "عن" only right before its source: "نقلت سانا عن مصدر"
                 break
     return out

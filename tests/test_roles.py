@@ -1,0 +1,69 @@
+"""Event roles from clause structure (kg/roles.py). Sentences written for the project."""
+
+from __future__ import annotations
+
+
+def roles(ex, cls: str) -> list[tuple[str, str]]:
+    text = ex.document.text
+    [ev] = [e for e in ex.events if e.cls == cls]
+    return sorted((r, text[ex.mentions[i].start : ex.mentions[i].end]) for r, i in ev.roles)
+
+
+def test_roles_speaker_is_the_subject_of_a_clause_after_anna(run):
+    ex = run("أعلن الجيش الأردني أنه شن غارة جوية على مواقع المسلحين قرب مدينة الرمثا.")
+    assert roles(ex, "AirStrike") == [("agent", "الجيش الأردني"), ("target", "المسلحين")]
+
+
+def test_roles_two_sides_after_bayna_are_agent_and_target(run):
+    ex = run("دارت اشتباكات عنيفة بين الجيش السوري وتنظيم الدولة الإسلامية في ريف حمص.")
+    assert roles(ex, "ArmedClash") == [
+        ("agent", "الجيش السوري"),
+        ("target", "تنظيم الدولة الإسلامية"),
+    ]
+
+
+def test_roles_parties_of_an_agreement_with_maa(run):
+    ex = run("وتوصلت الحكومة اليمنية إلى اتفاق مع الحوثيين في مدينة الحديدة.")
+    assert roles(ex, "Agreement") == [("agent", "الحكومة اليمنية"), ("agent", "الحوثيين")]
+
+
+def test_roles_antecedent_of_a_relative_clause_is_its_subject(run):
+    ex = run("وقالت الحكومة إن المتمردين الذين سيطروا على مدينة عدن انسحبوا منها.")
+    assert ("agent", "المتمردين") in roles(ex, "NonStateActorTakesTerritory")
+
+
+def test_roles_a_country_where_it_happened_is_not_the_target(run):
+    ex = run("قصفت الطائرات الإسرائيلية مواقع عسكرية في سوريا.")
+    assert roles(ex, "AirStrike") == [("agent", "الطائرات الإسرائيلية")]
+
+
+def test_roles_who_announces_a_death_is_not_its_agent(run):
+    ex = run("أعلن تنظيم الدولة الإسلامية مقتل أحد قادته في سيناء.")
+    assert roles(ex, "Killing") == []
+
+
+def test_roles_counted_dead_before_a_passive_killing_are_victims(run):
+    ex = run("وقال المرصد إن 12 مدنيا قتلوا في مدينة حلب.")
+    assert roles(ex, "Killing") == [("victim", "مدنيا")]
+
+
+def test_roles_the_counted_dead_after_an_neutral_an_are_not_sources(run):
+    ex = run("أعلنت وزارة الصحة عن مقتل ثلاثة فلسطينيين في قطاع غزة.")
+    [ev] = ex.events
+    assert roles(ex, "Killing") == [("victim", "فلسطينيين")]
+    text = ex.document.text
+    assert [text[ex.mentions[i].start : ex.mentions[i].end] for i in ev.sources] == ["وزارة الصحة"]
+
+
+def test_roles_accused_is_the_target_of_a_statement(run):
+    ex = run("واتهمت وزارة الخارجية الروسية الولايات المتحدة بدعم الإرهابيين.")
+    assert roles(ex, "Statement") == [
+        ("agent", "وزارة الخارجية الروسية"),
+        ("target", "الولايات المتحدة"),
+    ]
+
+
+def test_roles_an_appeal_about_a_strike_gives_the_strike_no_agent(run):
+    ex = run("دعت الأمم المتحدة الجمعة إلى تحقيق مستقل بشأن الغارات على مدينة صعدة.")
+    assert roles(ex, "Appeal") == [("agent", "الأمم المتحدة")]
+    assert ("agent", "الأمم المتحدة") not in roles(ex, "AirStrike")
