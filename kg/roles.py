@@ -14,7 +14,7 @@ from kg.arabic import normalise
 from kg.event_merge import VIOLENT
 from kg.mentions import clitic_variants
 from kg.model import Mention, Token
-from kg.triggers import Sentence, Trigger, rows, trigger_lexicon
+from kg.triggers import Sentence, Trigger, count_nouns, rows, trigger_lexicon
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +88,8 @@ def roles_of(
     mediators = _mediators(tokens, sent, trig) if trig.cls in TALKS else []
     own = _own_sources(trig, sent, sources)
     actors = [i for i in sent.actors() if (i not in sources or i in own) and i not in mediators]
+    cities = _cities_acting(tokens, trig, sent)
+    actors = sorted(actors + cities, key=lambda i: sent.mentions[i].start)
     sides = _sides(tokens, sent, trig) if trig.cls in SIDED + TALKS else None
     agent = _agent(tokens, trig, sent, actors)
     if sides is not None and trig.cls in SIDED and agent not in sides:
@@ -108,6 +110,31 @@ def roles_of(
             return [*roles, ("addressee", addressee)], _place(trig, sent, sources)
     roles += _patients(tokens, trig, sent, actors, roles)
     return roles, _place(trig, sent, sources)
+
+
+def _cities_acting(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> list[int]:
+    """Cities standing for their governments where only an actor can stand: the subject of
+    a verb of speech or agreement ("اتهمت دمشق", "نفته موسكو", "طهران تحذر"), or a party
+    ("اتفاق مع دمشق")."""
+    if trig.cls not in VERBAL + TALKS:
+        return []
+    ms = sent.mentions
+    out = []
+    for i in sent.idx:
+        m = ms[i]
+        if m.kind != "settlement":
+            continue
+        subject = trig.pos == "verb" and (
+            _adjacent(tokens, trig.end, m.first_token) or m.end_token == trig.first
+        )
+        party = (
+            trig.cls in TALKS
+            and trig.end <= m.first_token <= trig.end + WINDOW
+            and _prev_word(tokens, m) in role_words()["with"] | role_words()["between"]
+        )
+        if (subject and not _preceded_by_preposition(tokens, m)) or party:
+            out.append(i)
+    return out
 
 
 def _can_act(trig: Trigger, m: Mention) -> bool:
@@ -148,25 +175,53 @@ def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[
         and not _preceded_by_preposition(tokens, ms[after[0]])
     ):
         return after[0]  # genitive: "غارات التحالف", "قصف ميليشيات الحوثي"
-    if before:
+    source = _agent_from(tokens, trig, sent, after)
+    if source is not None:
+        return source
+    if (
+        trig.cls == "Statement"
+        and after
+        and ms[after[0]].first_token == trig.end
+        and _attached(tokens, ms[after[0]], "ل")
+    ):
+        return after[0]  # "المؤتمر الصحفي للمالكي"
+    if before and trig.cls != "Killing":
         # a light verb before the noun: "شنت القوات الحكومية هجوما", "أعلنت روسيا إرسال قافلة";
-        # who announces a death is not its agent: "أعلن التنظيم مقتل أحد قادته"
+        # a death told by a noun ("مقتل", "قتلى") has its agent only in a "by" phrase: who
+        # announces it is not its agent ("أعلن التنظيم مقتل أحد قادته")
         last = before[-1]
-        announced = trig.cls == "Killing" and any(
-            _in(tokens[k].norm, "death_announcement")
-            for k in range(max(0, ms[last].first_token - 2), ms[last].first_token)
-        )
         if (
             _can_act(trig, ms[last])
             and not _preceded_by_preposition(tokens, ms[last])
-            and not announced
             and not _clause_break(tokens, ms[last].end_token, trig.first)
+            and not _quote_break(tokens, ms[last].end_token, trig.first)
             and not any(
                 _in(tokens[k].norm, "object_break") for k in range(ms[last].end_token, trig.first)
             )
             and not _in(tokens[trig.first].norm[: len(trig.prefix)] + trig.stem, "object_break")
         ):
             return last
+    return None
+
+
+def _agent_from(
+    tokens: Sequence[Token], trig: Trigger, sent: Sentence, after: list[int]
+) -> int | None:
+    """An attack "من" a state or armed group: "إطلاق نار من القوات التركية", "بإسناد جوي من
+    طائرات التحالف". Not a count ("30 عنصرا من الحوثيين") nor a place taken from them."""
+    if trig.cls in VICTIM_CLASSES or trig.cls in TERRITORY or trig.cls not in VIOLENT:
+        return None
+    ms = sent.mentions
+    for i in after:
+        m = ms[i]
+        if m.first_token - trig.end > COMPLEMENT_GAP or m.kind not in STATE_KINDS:
+            continue
+        if _prev_word(tokens, m) != "من" or _clause_break(tokens, trig.end, m.first_token):
+            continue
+        before_from = tokens[m.first_token - 2].norm if m.first_token >= 2 else ""
+        if before_from[-1:].isdigit() or _counted(tokens, m) or before_from in count_nouns():
+            continue
+        return i
     return None
 
 
@@ -183,13 +238,24 @@ def _verb_agent(
     سيطرت"). "قتل" is read as the passive "قُتل" unless an armed subject with an object
     follows; a counted noun before it is its victim ("40 مسلحاً قتلوا")."""
     ms = sent.mentions
+    if _noun_subject(tokens, trig, sent):
+        return None  # "غارات عدة استهدفت أعضاء التنظيم": the strikes targeted the group
     direct = [
         i
         for i in after
         if not _preceded_by_preposition(tokens, ms[i])
         and ms[i].first_token - trig.end <= SUBJECT_GAP
-        and not _clause_break(tokens, trig.end, ms[i].first_token)
+        and _subject_gap(tokens, trig.end, ms[i], sent)
     ]
+    if before:
+        first = before[-1]  # a subject before its verb: "إسرائيل تتهم إيران", "طهران تحذر"
+        if (
+            ms[first].end_token == trig.first
+            and _clause_initial(tokens, ms[first])
+            and _can_act(trig, ms[first])
+            and not (trig.cls == "Killing" and ms[first].kind not in ARMED_KINDS)
+        ):
+            return first
     killing = trig.cls == "Killing"
     armed_subject = bool(direct) and ms[direct[0]].kind in ARMED_KINDS and len(direct) > 1
     if direct and _can_act(trig, ms[direct[0]]) and (not killing or armed_subject):
@@ -203,9 +269,62 @@ def _verb_agent(
             and not _preceded_by_preposition(tokens, ms[last])
             and not counted
             and not _clause_break(tokens, ms[last].end_token, trig.first)
+            and not _quote_break(tokens, ms[last].end_token, trig.first)
         ):
             return last
     return None
+
+
+def _noun_subject(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> bool:
+    """Is the verb's subject a noun of the lexicon just before it, with no actor between
+    ("غارات عدة استهدفت", "الصواريخ التي أطلقت")?"""
+    lex = trigger_lexicon()
+    ms = sent.mentions
+    for k in range(trig.first - 1, max(-1, trig.first - 4), -1):
+        if any(ms[i].first_token <= k < ms[i].end_token for i in sent.idx):
+            return False
+        if any(
+            lex.get((stem,), ("", ""))[1] == "noun" for stem, _ in clitic_variants(tokens[k].norm)
+        ):
+            return True
+        if not tokens[k].is_word:
+            return False
+    return False
+
+
+def _clause_initial(tokens: Sequence[Token], m: Mention) -> bool:
+    """Does the mention start a clause: the first word, after punctuation or a conjunction,
+    "أن" or "لكن"?"""
+    if m.first_token == 0 or not tokens[m.first_token - 1].is_word:
+        return True
+    if _attached(tokens, m, "و"):
+        return True
+    return tokens[m.first_token - 1].norm in role_words()["clause_start"]
+
+
+def _subject_gap(tokens: Sequence[Token], lo: int, m: Mention, sent: Sentence) -> bool:
+    """May the words between a verb (ending at ``lo``) and the mention stand before its
+    subject? Time words, punctuation, a title before a person ("قال الرئيس الفلسطيني محمود
+    عباس"), the head of a group ("اعتقل عناصر من جبهة فتح الشام"); not another noun ("حث
+    مسؤول أممي إسرائيل": the subject is the official, Israel the object)."""
+    named = {
+        k
+        for i in sent.idx
+        for k in range(sent.mentions[i].first_token, sent.mentions[i].end_token)
+        if lo <= k < m.first_token
+    }
+    for k in range(lo, m.first_token):
+        norm = tokens[k].norm
+        if not tokens[k].is_word or any(
+            _in(norm, name) for name in ("subject_gap", "partitive_head", "resumptive")
+        ):
+            continue
+        if _in(norm, "title") or _in(norm, "source_noun"):
+            continue  # "قال وزير الخارجية الروسي", "قال المتحدث باسم الجيش"
+        if m.kind == "person" and (norm.startswith("ال") or k in named):
+            continue  # "طالب الأمين العام للأمم المتحدة أنطونيو غوتيريش"
+        return False
+    return True
 
 
 def _clause_break(tokens: Sequence[Token], lo: int, hi: int) -> bool:
@@ -213,6 +332,18 @@ def _clause_break(tokens: Sequence[Token], lo: int, hi: int) -> bool:
     for k in range(lo, hi):
         norm = tokens[k].norm
         if _verb_trigger(norm) or _in(norm, "complementizer") or norm in ("ان", "وان", "بان"):
+            return True
+    return False
+
+
+def _quote_break(tokens: Sequence[Token], lo: int, hi: int) -> bool:
+    """Does a quotation or a colon open between tokens [lo, hi) with words after it ("قال
+    رامي: "هناك مباحثات"")? A closing quote right after a name ("«جيش الإسلام» هجوما") does
+    not."""
+    for k in range(lo, hi):
+        if tokens[k].norm in role_words()["quote"] and any(
+            tokens[j].is_word for j in range(k + 1, hi)
+        ):
             return True
     return False
 
@@ -258,7 +389,7 @@ def _complement_speaker(tokens: Sequence[Token], trig: Trigger, sent: Sentence) 
 def _speaker_before(tokens: Sequence[Token], sent: Sentence, k: int) -> int | None:
     """The subject of the reporting verb nearest before token ``k``."""
     ms = sent.mentions
-    for v in range(k - 1, max(-1, k - 1 - WINDOW), -1):
+    for v in range(k - 1, max(-1, k - 1 - WINDOW - SUBJECT_GAP), -1):
         norm = tokens[v].norm
         if not (_in(norm, "reporting") or _in(norm, "speech")) or norm in ("عن", "بحسب", "حسب"):
             continue
@@ -269,10 +400,19 @@ def _speaker_before(tokens: Sequence[Token], sent: Sentence, k: int) -> int | No
             and ms[i].first_token - v <= SUBJECT_GAP
             and ms[i].kind not in ("media", "civilians")
             and (ms[i].kind in AGENT_KINDS or ms[i].kind == "country")
-            and not _preceded_by_preposition(tokens, ms[i])
+            and (not _preceded_by_preposition(tokens, ms[i]) or _spokesman(tokens, ms[i]))
         ]
         return subject[0] if subject else None
     return None
+
+
+def _spokesman(tokens: Sequence[Token], m: Mention) -> bool:
+    """Does the group speak through a person or a source named before it: "قالت مصادر في
+    وحدات حماية الشعب", "قال المتحدث باسم الجيش"?"""
+    k = m.first_token - 1
+    if k >= 0 and _attached(tokens, m, "بل"):
+        k = m.first_token  # "مصادر بالجيش"
+    return any(_in(tokens[j].norm, "source_noun") for j in range(max(0, k - 2), k))
 
 
 def _antecedent(
@@ -382,6 +522,8 @@ def _patients(
         ):
             break
         kind = ms[i].kind
+        if kind == "civilians" and _nisba_adjective(tokens, trig, ms[i]):
+            continue  # "قصفت المطار من منزل مدني": a civilian house, not civilians
         if victim_role or kind == "civilians":
             if kind in VICTIM_KINDS:
                 return [("victim", k) for k in _conjuncts(tokens, sent, i)]
@@ -397,6 +539,21 @@ def _patients(
             if kind == "person" or (kind in VICTIM_KINDS and _counted(tokens, ms[before[-1]])):
                 return [("victim", before[-1])]
     return []
+
+
+def _nisba_adjective(tokens: Sequence[Token], trig: Trigger, m: Mention) -> bool:
+    """Is a one-word civilians mention the adjective of the noun before it ("منزل مدني",
+    "أهداف مدنية"), not people? Not after the trigger ("مقتل مدني") nor counted."""
+    word = tokens[m.first_token].norm
+    return (
+        m.end_token - m.first_token == 1
+        and not word.startswith("ال")
+        and word.endswith(("ي", "يه"))
+        and m.first_token - 1 >= trig.end
+        and tokens[m.first_token - 1].is_word
+        and not _preceded_by_preposition(tokens, m)
+        and not _counted(tokens, m)
+    )
 
 
 def _accused(
@@ -477,7 +634,7 @@ def _addressee(
         lam = _attached(tokens, m, "ل")
         to = _prev_word(tokens, m) in role_words()["to"]
         if trig.cls == "Statement":
-            return i if lam or to else None
+            return i if (lam or to) and trig.pos == "verb" else None
         if lam or to or not _preceded_by_preposition(tokens, m):
             return i
         return None
@@ -533,4 +690,8 @@ def sources_of(tokens: Sequence[Token], sent: Sentence) -> set[int]:
             if reporting and (tokens[k].norm != "عن" or k == m.first_token - 1):
                 out.add(i)  # "عن" only right before its source: "نقلت سانا عن مصدر"
                 break
+    for prev, i in zip(sent.idx, sent.idx[1:], strict=False):  # "قال مدير المرصد رامي عبد الرحمن"
+        m, p = sent.mentions[i], sent.mentions[prev]
+        if prev in out and m.kind == "person" and m.first_token - p.end_token <= 1:
+            out.add(i)
     return out

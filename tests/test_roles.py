@@ -67,3 +67,38 @@ def test_roles_an_appeal_about_a_strike_gives_the_strike_no_agent(run):
     ex = run("دعت الأمم المتحدة الجمعة إلى تحقيق مستقل بشأن الغارات على مدينة صعدة.")
     assert roles(ex, "Appeal") == [("agent", "الأمم المتحدة")]
     assert ("agent", "الأمم المتحدة") not in roles(ex, "AirStrike")
+
+
+def test_roles_a_subject_before_its_verb_leaves_the_noun_after_as_object(run):
+    ex = run("إسرائيل تتهم إيران بقصف مواقع في الجولان.")
+    assert roles(ex, "Statement") == [("agent", "إسرائيل"), ("target", "إيران")]
+
+
+def test_roles_a_city_speaks_for_its_government(run):
+    ex = run("ونفت دمشق الاتهامات الأميركية.")
+    assert roles(ex, "Rejection") == [("agent", "دمشق")]
+
+
+def test_roles_a_group_speaks_through_its_sources(run):
+    ex = run("قالت مصادر في الجيش اللبناني إنه شن غارة على مواقع المسلحين في جرود عرسال.")
+    assert roles(ex, "AirStrike") == [("agent", "الجيش اللبناني"), ("target", "المسلحين")]
+
+
+def test_roles_fire_from_a_force_gives_the_agent(run):
+    ex = run("وتعرضت قوات موالية للنظام لإطلاق نار من القوات التركية قرب مدينة عفرين.")
+    assert ("agent", "القوات التركية") in roles(ex, "ArmedClash")
+
+
+def test_roles_a_civilian_house_is_no_civilian_victim(run):
+    ex = run("وقصفت الميليشيات المطار من منزل مدني في مدينة الحديدة.")
+    assert roles(ex, "Shelling") == [("agent", "الميليشيات")]
+
+
+def test_roles_the_source_with_his_title_is_not_an_agent(run):
+    ex = run("وقال مدير المرصد رامي عبد الرحمن إن الطائرات الروسية قصفت مدينة دوما.")
+    assert roles(ex, "AirStrike") == [("agent", "الطائرات الروسية")]
+    text = ex.document.text
+    [ev] = ex.events
+    assert "رامي عبد الرحمن" in [
+        text[ex.mentions[i].start : ex.mentions[i].end] for i in ev.sources
+    ]
