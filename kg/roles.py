@@ -100,16 +100,16 @@ def roles_of(
             roles += [("agent", i) for i in sides if ("agent", i) not in roles]
         else:
             roles += [("target", i) for i in sides if ("agent", i) not in roles]
-            return roles, _place(trig, sent, sources)
+            return roles, _place(tokens, trig, sent, sources)
     if trig.cls in TALKS:
         roles += [("agent", i) for i in _parties(tokens, trig, sent, actors, roles)]
     roles += [("mediator", i) for i in mediators]
     if trig.cls in ("Appeal", "Statement"):
         addressee = _addressee(tokens, trig, sent, actors, agent)
         if addressee is not None:
-            return [*roles, ("addressee", addressee)], _place(trig, sent, sources)
+            return [*roles, ("addressee", addressee)], _place(tokens, trig, sent, sources)
     roles += _patients(tokens, trig, sent, actors, roles)
-    return roles, _place(trig, sent, sources)
+    return roles, _place(tokens, trig, sent, sources)
 
 
 def _cities_acting(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> list[int]:
@@ -316,7 +316,8 @@ def _subject_gap(tokens: Sequence[Token], lo: int, m: Mention, sent: Sentence) -
     for k in range(lo, m.first_token):
         norm = tokens[k].norm
         if not tokens[k].is_word or any(
-            _in(norm, name) for name in ("subject_gap", "partitive_head", "resumptive")
+            _in(norm, name)
+            for name in ("subject_gap", "partitive_head", "resumptive", "instrument")
         ):
             continue
         if _in(norm, "title") or _in(norm, "source_noun"):
@@ -429,6 +430,8 @@ def _antecedent(
     )  # fmt: skip
     if rel is None:
         return None
+    if any(tokens[k].norm in role_words()["preposition"] for k in range(rel + 1, trig.first)):
+        return None  # "العدناني الذي قتل في غارة": the strike is an adjunct of the killing
     head = [i for i in actors if rel - 2 <= ms[i].end_token <= rel]
     if not head:
         return None
@@ -511,6 +514,8 @@ def _patients(
         role = antecedent[0]
         return [(role, k) for k in _conjuncts(tokens, sent, antecedent[1])]
     victim_role = trig.cls in VICTIM_CLASSES
+    if trig.pos == "verb" and _object_suffix(trig) and trig.cls in VICTIM_CLASSES:
+        return []  # "اغتالته رصاصة قناص": the victim is the pronoun, told before
     if trig.cls == "Statement":
         return _accused(tokens, trig, sent, actors, taken)
     after = [i for i in actors if trig.end <= ms[i].first_token <= trig.end + WINDOW]
@@ -539,6 +544,13 @@ def _patients(
             if kind == "person" or (kind in VICTIM_KINDS and _counted(tokens, ms[before[-1]])):
                 return [("victim", before[-1])]
     return []
+
+
+def _object_suffix(trig: Trigger) -> bool:
+    """Does the verb carry its object as a pronoun ("اغتالته", "اعتقلتهم", "نفذتها")?"""
+    return trig.end - trig.first == 1 and trig.stem.endswith(
+        ("ته", "تها", "تهم", "وه", "وها", "وهم")
+    )
 
 
 def _nisba_adjective(tokens: Sequence[Token], trig: Trigger, m: Mention) -> bool:
@@ -651,22 +663,36 @@ def _adjacent(tokens: Sequence[Token], lo: int, hi: int) -> bool:
     )
 
 
-def _place(trig: Trigger, sent: Sentence, sources: set[int]) -> int | None:
-    """The first specific place named after the trigger, else the one before it."""
+def _place(tokens: Sequence[Token], trig: Trigger, sent: Sentence, sources: set[int]) -> int | None:
+    """The first specific place named after the trigger, else a town or region just before
+    it, else a country after it or the most specific place before it. The dateline ("دبي، الإمارات (CNN)")
+    is where the story was filed, not where it happened."""
     ms = sent.mentions
-    places = [i for i in sent.places() if i not in sources]
+    places = [i for i in sent.places() if i not in sources and not _dateline(tokens, ms[i])]
     later = [i for i in places if trig.end <= ms[i].first_token <= trig.end + 2 * WINDOW]
     specific = [i for i in later if ms[i].kind != "country"]
     earlier = [i for i in places if ms[i].end_token <= trig.first]
     if specific:
-        place: int | None = specific[0]  # the first place named after the trigger
-    elif later:
-        place = later[0]
-    elif earlier:
-        place = min(earlier, key=lambda i: (PLACE_ORDER.get(ms[i].kind, 5), -ms[i].start))
-    else:
-        place = None
-    return place
+        return specific[0]  # the first place named after the trigger
+    near = [i for i in earlier if ms[i].kind != "country" and trig.first - ms[i].end_token <= 3]
+    if near:
+        return near[-1]  # "في مدينة صعدة، الضربات…": a town just before beats a country after
+    if later:
+        return later[0]
+    if earlier:
+        return min(earlier, key=lambda i: (PLACE_ORDER.get(ms[i].kind, 5), -ms[i].start))
+    return None
+
+
+def _dateline(tokens: Sequence[Token], m: Mention) -> bool:
+    """Is the place in the dateline at the head of the article: "دبي، الإمارات العربية
+    المتحدة (CNN)--"?"""
+    if m.first_token > 8:
+        return False
+    opening = [t.norm for t in tokens[: min(len(tokens), 12)]]
+    return (
+        "(" in opening and opening.index("(") >= m.end_token and "،" in opening[: m.end_token + 1]
+    )
 
 
 def _preceded_by_marker(tokens: Sequence[Token], mention: Mention) -> bool:

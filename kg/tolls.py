@@ -11,7 +11,7 @@ from kg.arabic import normalise
 from kg.event_merge import VIOLENT
 from kg.mentions import clitic_variants
 from kg.model import Count, Event, Mention, Token
-from kg.roles import ARMED_KINDS
+from kg.roles import ARMED_KINDS, role_words
 from kg.triggers import Sentence, Trigger, count_nouns, single_victims
 
 
@@ -106,7 +106,21 @@ def implicit_tolls(
         if any(stem in singles for stem, _ in clitic_variants(nxt.norm)) or person:
             span = (nxt.start, nxt.end)
             out.append((trig.end, Count("fatalities", 1, "exact", span)))
+        elif trig.cls == "Killing" and trig.pos == "verb" and _person_before(tokens, trig, sent):
+            span = (tokens[trig.first].start, tokens[trig.end - 1].end)
+            out.append((trig.first, Count("fatalities", 1, "exact", span)))
     return out
+
+
+def _person_before(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> bool:
+    """A named person killed, told in a relative clause: "محمد سرور الذي قُتل"."""
+    rel = trig.first - 1
+    if rel < 1 or tokens[rel].norm not in role_words()["relative"]:
+        return False
+    return any(
+        sent.mentions[i].kind == "person" and sent.mentions[i].end_token in (rel, rel - 1)
+        for i in sent.idx
+    )
 
 
 def zero_tolls(events: list[Event]) -> tuple[list[Event], list[tuple[int, Count]]]:

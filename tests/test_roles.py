@@ -102,3 +102,27 @@ def test_roles_the_source_with_his_title_is_not_an_agent(run):
     assert "رامي عبد الرحمن" in [
         text[ex.mentions[i].start : ex.mentions[i].end] for i in ev.sources
     ]
+
+
+def test_roles_the_dateline_is_not_where_it_happened(run):
+    ex = run("بيروت، لبنان (رويترز) -- قصفت الطائرات الإسرائيلية مواقع في سوريا.")
+    [ev] = ex.events
+    assert ex.document.text[ex.mentions[ev.place].start : ex.mentions[ev.place].end] == "سوريا"
+
+
+def test_roles_a_town_just_before_beats_a_country_after(run):
+    ex = run("وفي مدينة صعدة، قتلت الغارات خمسة مدنيين في اليمن.")
+    [ev] = ex.events
+    assert ex.document.text[ex.mentions[ev.place].start : ex.mentions[ev.place].end] == "صعدة"
+
+
+def test_roles_the_weapon_before_its_owner_leaves_the_owner_as_agent(run):
+    ex = run("اغتالته رصاصة قناص حوثي في مدينة تعز.")
+    assert roles(ex, "AttackOnCivilians") == [("agent", "قناص حوثي")]
+
+
+def test_roles_a_person_killed_in_a_relative_clause_is_a_toll_of_one(run):
+    ex = run("وقبض على زوجة القيادي أبو محمد العدناني الذي قتل في غارة جوية عام 2016.")
+    assert roles(ex, "AirStrike") == [("victim", "أبو محمد العدناني")]
+    [ev] = ex.events
+    assert [c.value for c in ev.counts if c.what == "fatalities"] == [1]
