@@ -518,7 +518,17 @@ def _patients(
         return []  # "اغتالته رصاصة قناص": the victim is the pronoun, told before
     if trig.cls == "Statement":
         return _accused(tokens, trig, sent, actors, taken)
-    after = [i for i in actors if trig.end <= ms[i].first_token <= trig.end + WINDOW]
+    undergoer = _undergoer(tokens, trig, sent, actors, taken)
+    if undergoer is not None:
+        return [("victim" if victim_role else "target", undergoer)]
+    # the object follows the subject when the subject follows the verb
+    lo = max([trig.end] + [ms[i].end_token for i in taken if ms[i].first_token >= trig.end])
+    after = [
+        i
+        for i in actors
+        if trig.end <= ms[i].first_token
+        and (ms[i].first_token <= lo + WINDOW or _far_target(tokens, trig, ms[i]))
+    ]
     for i in after:
         if i in taken or ms[i].kind == "country":
             continue  # a country is where it happened, not what was hit
@@ -532,7 +542,12 @@ def _patients(
         if victim_role or kind == "civilians":
             if kind in VICTIM_KINDS:
                 return [("victim", k) for k in _conjuncts(tokens, sent, i)]
-        elif _preceded_by_marker(tokens, ms[i]) or trig.pos == "verb" or _from(tokens, trig, ms[i]):
+        elif (
+            _preceded_by_marker(tokens, ms[i])
+            or _far_target(tokens, trig, ms[i])
+            or trig.pos == "verb"
+            or _from(tokens, trig, ms[i])
+        ):
             return [("target", k) for k in _conjuncts(tokens, sent, i)]
     if trig.cls == "Killing" and trig.pos == "verb":
         # the subject of a passive "قُتل" before it: "29 طفلا على الأقل قتلوا"
@@ -544,6 +559,61 @@ def _patients(
             if kind == "person" or (kind in VICTIM_KINDS and _counted(tokens, ms[before[-1]])):
                 return [("victim", before[-1])]
     return []
+
+
+def _far_target(tokens: Sequence[Token], trig: Trigger, m: Mention) -> bool:
+    """A target named further on, introduced by a marker, with no other trigger between:
+    "غارة جوية على قطاع غزة، الثلاثاء، مستهدفة حركتي حماس"."""
+    if trig.cls in VICTIM_CLASSES or not _marked(tokens, m, trig.end, 2 * WINDOW):
+        return False
+    lex = trigger_lexicon()
+    return not any(
+        any((stem,) in lex for stem, _ in clitic_variants(tokens[k].norm))
+        and not _in(tokens[k].norm, "target_marker")
+        for k in range(trig.end, m.first_token)
+    )
+
+
+def _marked(tokens: Sequence[Token], m: Mention, lo: int, reach: int) -> bool:
+    """Is the mention, at most ``reach`` tokens after ``lo``, what a target marker just before
+    it introduces, with a noun between ("مستهدفة حركتي حماس", "على مواقع الحوثيين")?"""
+    if m.first_token - lo > reach:
+        return False
+    for k in range(m.first_token - 1, max(lo - 1, m.first_token - 4), -1):
+        norm = tokens[k].norm
+        if _in(norm, "target_marker"):
+            return True
+        if not tokens[k].is_word or _in(norm, "preposition") or _clause_break(tokens, k, k + 1):
+            return False
+    return False
+
+
+def _undergoer(
+    tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[int], taken: set[int]
+) -> int | None:
+    """Who undergoes the attack: "تعرضت القوات لإطلاق نار", "وتعرضها لهجوم"."""
+    lam = trig.prefix.endswith("ل") or (trig.stem[:1] == "ل" and trig.stem[:2] != "ال")
+    if not lam:
+        return None
+    ms = sent.mentions
+    k = next(
+        (k for k in range(trig.first - 1, max(-1, trig.first - 5), -1)
+         if _in(tokens[k].norm, "undergo")),
+        None,
+    )  # fmt: skip
+    if k is None:
+        return None
+    after = [i for i in actors if k < ms[i].first_token < trig.first and i not in taken]
+    if after and not tokens[k].norm.endswith(("ه", "ها", "هم", "هما")):
+        return after[0]
+    before = [
+        i
+        for i in actors
+        if ms[i].end_token <= k
+        and k - ms[i].end_token <= 6
+        and not _preceded_by_preposition(tokens, ms[i])
+    ]
+    return before[-1] if before and before[-1] not in taken else None
 
 
 def _object_suffix(trig: Trigger) -> bool:

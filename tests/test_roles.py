@@ -126,3 +126,28 @@ def test_roles_a_person_killed_in_a_relative_clause_is_a_toll_of_one(run):
     assert roles(ex, "AirStrike") == [("victim", "أبو محمد العدناني")]
     [ev] = ex.events
     assert [c.value for c in ev.counts if c.what == "fatalities"] == [1]
+
+
+def test_roles_who_undergoes_an_attack_is_its_target(run):
+    ex = run("وتعرضت قوات موالية للنظام لإطلاق نار من القوات التركية قرب مدينة عفرين.")
+    assert roles(ex, "ArmedClash") == [("agent", "القوات التركية"), ("target", "قوات موالية")]
+
+
+def test_roles_a_target_named_further_on_after_a_marker(run):
+    ex = run(
+        "ونفذت وزارة الدفاع الإسرائيلية غارة جوية على قطاع غزة، الثلاثاء، مستهدفة حركتي حماس "
+        "والجهاد الإسلامي."
+    )
+    assert roles(ex, "AirStrike") == [
+        ("agent", "وزارة الدفاع الإسرائيلية"),
+        ("target", "الجهاد الإسلامي"),
+        ("target", "حماس"),
+    ]
+
+
+def test_roles_a_marker_of_another_trigger_gives_no_victim(run):
+    ex = run(
+        "أعلن تنظيم الدولة الإسلامية مقتل أحد قادته في سيناء خلال العمليات العسكرية التي "
+        "يخوضها الجيش المصري ضد الجماعات الإرهابية."
+    )
+    assert [r for r in roles(ex, "Killing") if r[0] == "victim"] == []
