@@ -64,12 +64,17 @@ def _attached(tokens: Sequence[Token], m: Mention, letters: str) -> bool:
 
 
 def _preceded_by_preposition(tokens: Sequence[Token], mention: Mention) -> bool:
-    prev = tokens[mention.first_token - 1].norm if mention.first_token > 0 else ""
-    return prev in role_words()["preposition"] or _attached(tokens, mention, "بل")
+    return _prev_word(tokens, mention) in role_words()["preposition"] or _attached(
+        tokens, mention, "بل"
+    )
 
 
 def _prev_word(tokens: Sequence[Token], m: Mention) -> str:
-    return tokens[m.first_token - 1].norm if m.first_token > 0 else ""
+    """The word before the mention, past a hashtag sign ("ضد #حركة_الشباب")."""
+    k = m.first_token - 1
+    while k >= 0 and tokens[k].norm in ("#", "_"):
+        k -= 1
+    return tokens[k].norm if k >= 0 else ""
 
 
 def roles_of(
@@ -541,11 +546,14 @@ def _patients(
             continue  # "قصفت المطار من منزل مدني": a civilian house, not civilians
         if victim_role or kind == "civilians":
             if kind in VICTIM_KINDS:
-                return [("victim", k) for k in _conjuncts(tokens, sent, i)]
+                return [
+                    ("victim", k) for k in _conjuncts(tokens, sent, i) + _among(tokens, sent, i)
+                ]
         elif (
             _preceded_by_marker(tokens, ms[i])
             or _far_target(tokens, trig, ms[i])
             or trig.pos == "verb"
+            or _instrumental(tokens, trig)
             or _from(tokens, trig, ms[i])
         ):
             return [("target", k) for k in _conjuncts(tokens, sent, i)]
@@ -559,6 +567,29 @@ def _patients(
             if kind == "person" or (kind in VICTIM_KINDS and _counted(tokens, ms[before[-1]])):
                 return [("victim", before[-1])]
     return []
+
+
+def _among(tokens: Sequence[Token], sent: Sentence, i: int) -> list[int]:
+    """Victims named as part of the dead just after them: "5 مدنيين بينهم طفلان"."""
+    ms = sent.mentions
+    end = ms[i].end_token
+    return [
+        k
+        for k in sent.idx
+        if ms[k].kind == "civilians"
+        and end <= ms[k].first_token <= end + 4
+        and any(_in(tokens[j].norm, "among") for j in range(end, ms[k].first_token))
+    ]
+
+
+def _instrumental(tokens: Sequence[Token], trig: Trigger) -> bool:
+    """Is the noun the means of a targeting verb before it ("استهدفه بالقصف المدفعي مواقع
+    الميليشيات"), so that the noun after it is the target?"""
+    return (
+        trig.prefix.endswith("ب")
+        and trig.first > 0
+        and _in(tokens[trig.first - 1].norm, "target_marker")
+    )
 
 
 def _far_target(tokens: Sequence[Token], trig: Trigger, m: Mention) -> bool:
@@ -767,9 +798,8 @@ def _dateline(tokens: Sequence[Token], m: Mention) -> bool:
 
 def _preceded_by_marker(tokens: Sequence[Token], mention: Mention) -> bool:
     """Is the mention introduced by a target marker ("على", "ضد", "مستهدفا")?"""
-    if mention.first_token == 0:
-        return False
-    return _in(tokens[mention.first_token - 1].norm, "target_marker")
+    prev = _prev_word(tokens, mention)
+    return bool(prev) and _in(prev, "target_marker")
 
 
 def sources_of(tokens: Sequence[Token], sent: Sentence) -> set[int]:

@@ -151,3 +151,22 @@ def test_roles_a_marker_of_another_trigger_gives_no_victim(run):
         "يخوضها الجيش المصري ضد الجماعات الإرهابية."
     )
     assert [r for r in roles(ex, "Killing") if r[0] == "victim"] == []
+
+
+def test_roles_the_dead_named_among_the_dead_are_victims_too(run):
+    ex = run("قتل 5 أشخاص من المدنيين بينهم طفلان جراء قصف ميليشيات الحوثي سوقا في مدينة مأرب.")
+    assert roles(ex, "Shelling") == [
+        ("agent", "ميليشيات الحوثي"),
+        ("victim", "المدنيين"),
+        ("victim", "طفلان"),
+    ]
+
+
+def test_roles_the_object_of_a_targeting_by_shelling_is_its_target(run):
+    ex = run("وحقق الجيش الوطني إصابات إثر استهدافه بالقصف المدفعي مواقع الميليشيات الحوثية.")
+    assert ("target", "الميليشيات الحوثية") in roles(ex, "Shelling")
+
+
+def test_roles_a_hashtag_sign_does_not_hide_the_marker(run):
+    ex = run("ونفذت الولايات المتحدة غارات جوية ضد #حركة_الشباب في الصومال.")
+    assert roles(ex, "AirStrike") == [("agent", "الولايات المتحدة"), ("target", "حركة_الشباب")]
