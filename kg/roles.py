@@ -177,7 +177,7 @@ def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[
         and ms[after[0]].first_token == trig.end
         and _can_act(trig, ms[after[0]])
         and trig.cls not in VICTIM_CLASSES
-        and not _preceded_by_preposition(tokens, ms[after[0]])
+        and not _attached(tokens, ms[after[0]], "ب")  # "غارات للتحالف", not "الاعتراف بفلسطين"
     ):
         return after[0]  # genitive: "غارات التحالف", "قصف ميليشيات الحوثي"
     source = _agent_from(tokens, trig, sent, after)
@@ -201,8 +201,10 @@ def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[
             and not _clause_break(tokens, ms[last].end_token, trig.first)
             and not _quote_break(tokens, ms[last].end_token, trig.first)
             and not any(
-                _in(tokens[k].norm, "object_break") for k in range(ms[last].end_token, trig.first)
-            )
+                _in(tokens[k].norm, "object_break")
+                and not (tokens[k].norm == "عن" and _announced(tokens, ms[last], k))
+                for k in range(ms[last].end_token, trig.first)
+            )  # "أعلن الجيش عن تنفيذ غارات", but not "رفعت السلطات السرية عن الغارة"
             and not _in(tokens[trig.first].norm[: len(trig.prefix)] + trig.stem, "object_break")
         ):
             return last
@@ -228,6 +230,24 @@ def _agent_from(
             continue
         return i
     return None
+
+
+def _announced(tokens: Sequence[Token], m: Mention, k: int) -> bool:
+    """Is "عن" at ``k`` the "about" of an announcing verb of the mention: "أعلن الجيش عن
+    تنفيذ غارات", "إسرائيل تعلن عن غارات"?"""
+    verb = any(
+        _in(tokens[j].norm, "reporting") or _in(tokens[j].norm, "speech")
+        for j in [*range(max(0, m.first_token - 2), m.first_token), *range(m.end_token, k)]
+        if tokens[j].norm != "عن"
+    )
+    between = all(
+        not tokens[j].is_word
+        or _in(tokens[j].norm, "subject_gap")
+        or _in(tokens[j].norm, "reporting")
+        or _in(tokens[j].norm, "speech")
+        for j in range(m.end_token, k)
+    )
+    return verb and between
 
 
 def _verb_agent(
@@ -318,6 +338,7 @@ def _subject_gap(tokens: Sequence[Token], lo: int, m: Mention, sent: Sentence) -
         for k in range(sent.mentions[i].first_token, sent.mentions[i].end_token)
         if lo <= k < m.first_token
     }
+    titled = False
     for k in range(lo, m.first_token):
         norm = tokens[k].norm
         if not tokens[k].is_word or any(
@@ -326,7 +347,10 @@ def _subject_gap(tokens: Sequence[Token], lo: int, m: Mention, sent: Sentence) -
         ):
             continue
         if _in(norm, "title") or _in(norm, "source_noun"):
+            titled = True
             continue  # "قال وزير الخارجية الروسي", "قال المتحدث باسم الجيش"
+        if titled and norm.startswith("ال"):
+            continue  # "طالب المتحدث الرسمي باسم الحكومة"
         if m.kind == "person" and (norm.startswith("ال") or k in named):
             continue  # "طالب الأمين العام للأمم المتحدة أنطونيو غوتيريش"
         return False
@@ -541,6 +565,8 @@ def _patients(
             _counted(tokens, ms[i]) or victim_role
         ):
             break
+        if victim_role and _trigger_between(tokens, trig.end, ms[i].first_token):
+            break  # "وقتل 58 متشددا في غارات للتحالف": the allies struck, they were not killed
         kind = ms[i].kind
         if kind == "civilians" and _nisba_adjective(tokens, trig, ms[i]):
             continue  # "قصفت المطار من منزل مدني": a civilian house, not civilians
@@ -597,12 +623,20 @@ def _far_target(tokens: Sequence[Token], trig: Trigger, m: Mention) -> bool:
     "غارة جوية على قطاع غزة، الثلاثاء، مستهدفة حركتي حماس"."""
     if trig.cls in VICTIM_CLASSES or not _marked(tokens, m, trig.end, 2 * WINDOW):
         return False
+    return not _trigger_between(tokens, trig.end, m.first_token)
+
+
+def _trigger_between(tokens: Sequence[Token], lo: int, hi: int) -> bool:
+    """Is a word of the trigger lexicon (not a target marker, nor a wound) in [lo, hi)?"""
     lex = trigger_lexicon()
-    return not any(
-        any((stem,) in lex for stem, _ in clitic_variants(tokens[k].norm))
+    return any(
+        any(
+            lex.get((stem,), ("Injury",))[0] not in ("Injury", "NonEvent")
+            for stem, _ in clitic_variants(tokens[k].norm)
+        )
         and not _in(tokens[k].norm, "target_marker")
-        for k in range(trig.end, m.first_token)
-    )
+        for k in range(lo, hi)
+    )  # "مقتل وجرح العشرات": a wound is told with the death, not another happening
 
 
 def _marked(tokens: Sequence[Token], m: Mention, lo: int, reach: int) -> bool:

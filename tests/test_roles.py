@@ -170,3 +170,22 @@ def test_roles_the_object_of_a_targeting_by_shelling_is_its_target(run):
 def test_roles_a_hashtag_sign_does_not_hide_the_marker(run):
     ex = run("ونفذت الولايات المتحدة غارات جوية ضد #حركة_الشباب في الصومال.")
     assert roles(ex, "AirStrike") == [("agent", "الولايات المتحدة"), ("target", "حركة_الشباب")]
+
+
+def test_roles_an_announcement_about_strikes_gives_their_agent(run):
+    ex = run("إسرائيل تعلن عن غارات واسعة النطاق في سوريا.")
+    assert roles(ex, "AirStrike") == [("agent", "إسرائيل")]
+    ex = run(
+        "رفعت السلطات الإسرائيلية الأربعاء السرية عن مواد متعلقة بالغارة الجوية على دير الزور."
+    )
+    assert roles(ex, "AirStrike") == []
+
+
+def test_roles_a_possessive_lam_gives_the_genitive_agent(run):
+    ex = run("وقتل 58 متشددا في غارات للتحالف الدولي قرب مدينة الرقة.")
+    assert roles(ex, "AirStrike") == [("agent", "لتحالف الدولي")]  # the span after لل
+
+
+def test_roles_a_spokesman_with_an_adjective_before_his_government(run):
+    ex = run("وطالب المتحدث الرسمي باسم الحكومة الفلسطينية بتدخل دولي عاجل.")
+    assert ("agent", "الحكومة الفلسطينية") in roles(ex, "Appeal")
