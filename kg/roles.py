@@ -165,6 +165,7 @@ def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[
         if (
             can_act(trig, ms[last])
             and not preceded_by_preposition(tokens, ms[last])
+            and not is_counted(tokens, ms[last])  # "قتل ثلاثمئة مسلح في غارة": the dead
             and not clause_break(tokens, ms[last].end_token, trig.first)
             and not quote_break(tokens, ms[last].end_token, trig.first)
             and not any(

@@ -25,7 +25,7 @@ def counts_in(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, 
         if not (  # the quick test: most tokens are neither figures nor dual nouns
             norm[-1:].isdigit()
             or norm in numbers.NUMBER_WORDS
-            or norm.endswith("ين")
+            or norm.endswith(("ين", "ان"))
             or (i + 1 < end and tokens[i + 1].norm in TWO)
         ):
             i += 1
@@ -33,10 +33,10 @@ def counts_in(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, 
         read = numbers.read_number(tuple(tokens), i)
         if read is None:
             stem = (
-                next(  # every dual noun ends in "ين"
+                next(  # every dual noun ends in "ين" or "ان"
                     (s for s, _ in clitic_variants(norm) if s in numbers.DUAL_NOUNS), None
                 )
-                if norm.endswith("ين")
+                if norm.endswith(("ين", "ان"))
                 else None
             )
             if stem is not None and stem in nouns:
@@ -100,6 +100,9 @@ def implicit_tolls(
         if trig.cls not in ("Killing", "AttackOnCivilians") or trig.end >= end:
             continue
         nxt = tokens[trig.end]
+        figure = numbers.read_number(tuple(tokens), trig.end)
+        if figure is not None and figure[0] != 1:
+            continue  # "قتل أحد عشر مدنيا": a figure, read by counts_in
         person = any(
             mentions[i].first_token == trig.end and mentions[i].kind == "person" for i in sent.idx
         )

@@ -189,3 +189,8 @@ def test_roles_a_possessive_lam_gives_the_genitive_agent(run):
 def test_roles_a_spokesman_with_an_adjective_before_his_government(run):
     ex = run("وطالب المتحدث الرسمي باسم الحكومة الفلسطينية بتدخل دولي عاجل.")
     assert ("agent", "الحكومة الفلسطينية") in roles(ex, "Appeal")
+
+
+def test_roles_the_counted_dead_before_a_strike_are_not_its_agent(run):
+    ex = run("قتل ثلاثمئة مسلح في غارة على مدينة إدلب.")
+    assert ("agent", "مسلح") not in roles(ex, "AirStrike")
