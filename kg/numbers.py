@@ -39,7 +39,7 @@ DUAL_NOUNS = {normalise(w) for w in ("قتيلين", "طفلين", "امرأتي
                                      "مدنيان", "عنصران", "مسلحان", "مقاتلان", "ضابطان",
                                      "شرطيان", "جريحان", "مصابان")}  # fmt: skip
 
-QUALIFIERS_BEFORE = {
+_QUALIFIERS_BEFORE: dict[tuple[str, ...], str] = {
     ("اكثر", "من"): "more_than",
     ("ما", "يزيد", "عن"): "more_than",
     ("ما", "يزيد", "على"): "more_than",
@@ -59,9 +59,8 @@ QUALIFIERS_BEFORE = {
     ("ما", "يصل", "الى"): "at_most",
 }
 # keys as tokens are normalised ("على" is "علي" there)
-QUALIFIERS_BEFORE = {tuple(normalise(w) for w in k): v for k, v in QUALIFIERS_BEFORE.items()}
-QUALIFIERS_AFTER = {("على", "الاقل"): "at_least", ("علي", "الاقل"): "at_least"}
-QUALIFIERS_AFTER = {tuple(normalise(w) for w in k): v for k, v in QUALIFIERS_AFTER.items()}
+QUALIFIERS_BEFORE = {tuple(normalise(w) for w in k): v for k, v in _QUALIFIERS_BEFORE.items()}
+QUALIFIERS_AFTER = {("علي", "الاقل"): "at_least"}
 
 
 def _word_value(norm: str) -> int | None:
