@@ -399,7 +399,11 @@ def _addressee(
         m = ms[i]
         if i == agent or not start <= m.first_token <= trig.end + WINDOW:
             continue
-        if m.kind == "civilians" or not adjacent(tokens, start, m.first_token):
+        if m.kind == "civilians":
+            return None
+        if not adjacent(tokens, start, m.first_token) and not _unnamed_speaker(
+            tokens, trig, m, agent
+        ):
             return None
         lam = attached(tokens, m, "ل")
         to = prev_word(tokens, m) in role_words()["to"]
@@ -409,6 +413,19 @@ def _addressee(
             return i
         return None
     return None
+
+
+def _unnamed_speaker(tokens: Sequence[Token], trig: Trigger, m: Mention, agent: int | None) -> bool:
+    """ "ودعا عباس الأمم المتحدة إلى", "حث مسؤول أممي إسرائيل على": a speaker the mentions
+    do not name stands between the verb of an appeal and the actor asked to act, which "إلى"
+    or "على" follows."""
+    if trig.cls != "Appeal" or trig.pos != "verb" or agent is not None:
+        return False
+    if not 1 <= m.first_token - trig.end <= 3 or m.end_token >= len(tokens):
+        return False
+    words = range(trig.end, m.first_token)
+    nxt = tokens[m.end_token].norm
+    return all(tokens[k].is_word for k in words) and nxt in ("الي", "علي", "بان", "ب")
 
 
 def _place(tokens: Sequence[Token], trig: Trigger, sent: Sentence, sources: set[int]) -> int | None:

@@ -194,3 +194,10 @@ def test_roles_a_spokesman_with_an_adjective_before_his_government(run):
 def test_roles_the_counted_dead_before_a_strike_are_not_its_agent(run):
     ex = run("قتل ثلاثمئة مسلح في غارة على مدينة إدلب.")
     assert ("agent", "مسلح") not in roles(ex, "AirStrike")
+
+
+def test_roles_an_appeal_by_an_unnamed_speaker_keeps_its_addressee(run):
+    ex = run("ودعا عباس الأمم المتحدة إلى اتخاذ إجراء فوري.")
+    assert roles(ex, "Appeal") == [("addressee", "الأمم المتحدة")]
+    ex = run("دعت الأمم المتحدة إلى ضبط النفس.")
+    assert roles(ex, "Appeal") == [("agent", "الأمم المتحدة")]
