@@ -61,7 +61,7 @@ def patients(
         and (ms[i].first_token <= lo + WINDOW or _far_target(tokens, trig, ms[i]))
     ]
     for i in after:
-        if i in taken or ms[i].kind == "country":
+        if i in taken or (ms[i].kind == "country" and not _fired_at(tokens, trig, ms[i])):
             continue  # a country is where it happened, not what was hit
         if clause_break(tokens, trig.end, ms[i].first_token) and not (
             is_counted(tokens, ms[i]) or victim_role
@@ -214,3 +214,8 @@ def _from(tokens: Sequence[Token], trig: Trigger, m: Mention) -> bool:
     return (
         trig.cls in TERRITORY and m.kind in ARMED_KINDS and in_words(prev_word(tokens, m), "from")
     )
+
+
+def _fired_at(tokens: Sequence[Token], trig: Trigger, m: Mention) -> bool:
+    """A country a salvo is fired toward: "أطلقت صواريخ تجاه إسرائيل"."""
+    return trig.cls in ("Shelling", "Attack") and in_words(prev_word(tokens, m), "toward")

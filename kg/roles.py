@@ -439,7 +439,13 @@ def _place(tokens: Sequence[Token], trig: Trigger, sent: Sentence, sources: set[
     earlier = [i for i in places if ms[i].end_token <= trig.first]
     if specific:
         return specific[0]  # the first place named after the trigger
-    near = [i for i in earlier if ms[i].kind != "country" and trig.first - ms[i].end_token <= 3]
+    near = [
+        i
+        for i in earlier
+        if ms[i].kind != "country"
+        and trig.first - ms[i].end_token <= 3
+        and (in_words(prev_word(tokens, ms[i]), "locative") or attached(tokens, ms[i], "ب"))
+    ]
     if near:
         return near[-1]  # "في مدينة صعدة، الضربات…": a town just before beats a country after
     if later:

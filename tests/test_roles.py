@@ -201,3 +201,8 @@ def test_roles_an_appeal_by_an_unnamed_speaker_keeps_its_addressee(run):
     assert roles(ex, "Appeal") == [("addressee", "الأمم المتحدة")]
     ex = run("دعت الأمم المتحدة إلى ضبط النفس.")
     assert roles(ex, "Appeal") == [("agent", "الأمم المتحدة")]
+
+
+def test_roles_a_country_a_salvo_is_fired_at_is_its_target(run):
+    ex = run("وأطلقت من غزة صواريخ محلية الصنع تجاه إسرائيل.")
+    assert roles(ex, "Shelling") == [("target", "إسرائيل")]
