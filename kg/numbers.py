@@ -15,6 +15,7 @@ _UNITS = {
     "ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6,
     "سبع": 7, "سبعه": 7, "ثماني": 8, "ثمانيه": 8, "ثمان": 8, "تسع": 9, "تسعه": 9,
     "عشر": 10, "عشره": 10,
+    "اثنا": 2, "اثني": 2, "اثنتا": 2, "اثنتي": 2,  # "اثنا عشر", "اثني عشر"
 }  # fmt: skip
 _TENS = {
     "عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
@@ -23,15 +24,22 @@ _TENS = {
 }  # fmt: skip
 _HUNDREDS = {"مئه": 100, "مائه": 100, "مئتي": 200, "مئتين": 200, "مئتان": 200, "مائتي": 200,
              "مائتين": 200, "ثلاثمئه": 300, "ثلاثمائه": 300, "اربعمئه": 400, "اربعمائه": 400,
-             "خمسمئه": 500, "خمسمائه": 500}  # fmt: skip
+             "خمسمئه": 500, "خمسمائه": 500, "ستمئه": 600, "ستمائه": 600, "سبعمئه": 700,
+             "سبعمائه": 700, "ثمانمئه": 800, "ثمانمائه": 800, "ثمانيمئه": 800,
+             "ثمانيمائه": 800, "تسعمئه": 900, "تسعمائه": 900}  # fmt: skip
 _MULTIPLIERS = {"الف": 1000, "الاف": 1000, "الفا": 1000, "الفين": 2000, "مليون": 1_000_000}
-_WORDS = {normalise(k): v for k, v in {**_UNITS, **_TENS, **_HUNDREDS}.items()}
+# a thousand told alone: "ألف شخص", "ألفي شخص" (after a figure "ألفا" multiplies: "ثلاثين ألفا")
+_THOUSANDS = {"الف": 1000, "الفا": 2000, "الفي": 2000, "الفين": 2000, "الفان": 2000}
+_WORDS = {normalise(k): v for k, v in {**_UNITS, **_TENS, **_HUNDREDS, **_THOUSANDS}.items()}
 NUMBER_WORDS = frozenset(_WORDS)  # a figure spelled out starts with one of these
 # A dual noun is a count of two: "قتيلين", "طفلين", "امرأتين", "جنديين".
 DUAL_NOUNS = {normalise(w) for w in ("قتيلين", "طفلين", "امرأتين", "امراتين", "جنديين",
-                                     "شخصين", "مدنيين اثنين", "عنصرين", "مقاتلين اثنين")}  # fmt: skip
+                                     "شخصين", "مدنيين اثنين", "عنصرين", "مقاتلين اثنين",
+                                     "قتيلان", "طفلان", "امرأتان", "امراتان", "جنديان", "شخصان",
+                                     "مدنيان", "عنصران", "مسلحان", "مقاتلان", "ضابطان",
+                                     "شرطيان", "جريحان", "مصابان")}  # fmt: skip
 
-QUALIFIERS_BEFORE = {
+_QUALIFIERS_BEFORE: dict[tuple[str, ...], str] = {
     ("اكثر", "من"): "more_than",
     ("ما", "يزيد", "عن"): "more_than",
     ("ما", "يزيد", "على"): "more_than",
@@ -45,8 +53,14 @@ QUALIFIERS_BEFORE = {
     ("ما", "يقرب", "من"): "about",
     ("اقل", "من"): "at_most",
     ("اكثر", "من", "اي", "وقت"): "more_than",
+    ("ازيد", "من"): "more_than",
+    ("ما", "يربو", "على"): "more_than",
+    ("ما", "يناهز"): "about",
+    ("ما", "يصل", "الى"): "at_most",
 }
-QUALIFIERS_AFTER = {("على", "الاقل"): "at_least", ("علي", "الاقل"): "at_least"}
+# keys as tokens are normalised ("على" is "علي" there)
+QUALIFIERS_BEFORE = {tuple(normalise(w) for w in k): v for k, v in _QUALIFIERS_BEFORE.items()}
+QUALIFIERS_AFTER = {("علي", "الاقل"): "at_least"}
 
 
 def _word_value(norm: str) -> int | None:
@@ -94,6 +108,9 @@ def read_number(tokens: tuple[Token, ...], i: int) -> tuple[int, int] | None:
             continue
         if nxt in _MULTIPLIERS:
             value, j = value * _MULTIPLIERS[nxt], j + 1
+            continue
+        if nxt in ("مئه", "مائه") and value < 10:  # "ثلاث مئة"
+            value, j = value * 100, j + 1
             continue
         break
     return value, j

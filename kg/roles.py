@@ -1,42 +1,52 @@
 """Event roles from Arabic clause structure: agent, target or victim, mediator, addressee,
-the reporting source, and the place, read from the mentions around a trigger."""
+the reporting source, and the place, read from the mentions around a trigger.
+
+The words the rules look for (reporting verbs, "by" phrases, prepositions, relative pronouns,
+complementisers…) are in ``kg/data/role_words.tsv``; the clause tests they share are in
+``kg/clauses.py``, the target and victim in ``kg/patients.py``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kg.arabic import normalise
+from kg.clauses import (
+    AGENT_KINDS,
+    ARMED_KINDS,
+    COMPLEMENT_GAP,
+    PLACE_ORDER,
+    REPORTING,
+    SIDED,
+    STATE_KINDS,
+    SUBJECT_GAP,
+    TALKS,
+    TERRITORY,
+    VERBAL,
+    VICTIM_CLASSES,
+    WINDOW,
+    adjacent,
+    attached,
+    can_act,
+    clause_break,
+    clause_initial,
+    conjuncts,
+    in_words,
+    is_counted,
+    noun_subject,
+    preceded_by_preposition,
+    prev_word,
+    quote_break,
+    relative_antecedent,
+    role_words,
+    subject_gap,
+)
 from kg.event_merge import VIOLENT
 from kg.mentions import clitic_variants
 from kg.model import Mention, Token
-from kg.triggers import Sentence, Trigger
+from kg.patients import patients
+from kg.triggers import Sentence, Trigger, count_nouns
 
-REPORTING = {normalise(w) for w in (
-    "أفاد", "أفادت", "قال", "قالت", "ذكر", "ذكرت", "نقلت", "نقل", "أكد", "أكدت", "أعلن",
-    "أعلنت", "أشار", "أشارت", "أوضح", "أوضحت", "بحسب", "وفق", "وفقا", "حسب", "أضاف", "أضافت",
-    "كشف", "كشفت", "أورد", "أوردت", "عن", "أفادوا", "قالوا", "ذكروا", "أكدوا",
-)}  # fmt: skip
-PASSIVE_BY = {normalise(w) for w in ("نفذتها", "نفذها", "شنتها", "شنها", "قبل", "نفذته", "نفذت",
-                                     "نصبه", "نصبها", "نصبته", "نصبتها",
-                                     "تنفذها", "ينفذها", "تشنها", "يشنها", "يد", "برصاص", "بنيران",
-                                     "شنته", "شنتها", "نفذه", "أطلقها", "أطلقته")}  # fmt: skip
-AGENT_KINDS = ("state_force", "armed_group", "government", "person", "organisation", "country")
-ARMED_KINDS = ("state_force", "armed_group")
-TARGET_MARKERS = {normalise(w) for w in ("على", "ضد", "مع", "استهدف", "استهدفت", "مستهدفا",
-                                         "مستهدفة", "لصفوف", "صفوف")}  # fmt: skip
-TO = {normalise(w) for w in ("إلى", "الى")}
-PREPOSITIONS = {normalise(w) for w in ("على", "ضد", "في", "من", "إلى", "الى", "عن", "مع", "بين")}
-VICTIM_CLASSES = ("Killing", "AttackOnCivilians", "Arrest", "Abduction")
-PLACE_ORDER = {"facility": 0, "neighbourhood": 1, "settlement": 2, "region": 3, "country": 4}
-WINDOW = 8  # tokens around a trigger in which roles and figures are sought
-SUBJECT_GAP = 4  # tokens at most between a verb and its subject
-
-
-def _preceded_by_preposition(tokens: Sequence[Token], mention: Mention) -> bool:
-    prev = tokens[mention.first_token - 1].norm if mention.first_token > 0 else ""
-    tok = tokens[mention.first_token]
-    attached = mention.start > tok.start and tokens[mention.first_token].norm[:1] in ("ب", "ل")
-    return prev in PREPOSITIONS or attached
+__all__ = ["ARMED_KINDS", "REPORTING", "role_words", "roles_of", "sources_of"]
 
 
 def roles_of(
@@ -47,100 +57,322 @@ def roles_of(
     Verb-initial clauses put the subject after the verb ("اعتقل عناصر من جبهة فتح الشام
     قياديين"); a noun takes its agent as a genitive ("غارات التحالف") or a "by" phrase
     ("نفذتها طائرات حربية", "على يد"); "قتل" is read as the passive "قُتل" unless an armed
-    actor comes first. Civilians are never the agent of violence.
+    actor comes first. A clause after "أنه" has the speaker as subject ("أعلن الجيش أنه شن
+    غارة"); a relative clause has its antecedent ("الحوثيين الذين أطلقوا صاروخا"). Two sides
+    "بين" are the agent and the target of a fight, or the parties of talks. Civilians are
+    never the agent of violence.
     """
+    mediators = _mediators(tokens, sent, trig) if trig.cls in TALKS else []
+    own = _own_sources(trig, sent, sources)
+    actors = [i for i in sent.actors() if (i not in sources or i in own) and i not in mediators]
+    cities = _cities_acting(tokens, trig, sent)
+    actors = sorted(actors + cities, key=lambda i: sent.mentions[i].start)
+    sides = _sides(tokens, sent, trig) if trig.cls in SIDED + TALKS else None
+    agent = _agent(tokens, trig, sent, actors)
+    if sides is not None and trig.cls in SIDED and agent not in sides:
+        agent = sides[0]
+    roles = [("agent", i) for i in conjuncts(tokens, sent, agent)] if agent is not None else []
+    if sides is not None:
+        if trig.cls in TALKS:
+            roles += [("agent", i) for i in sides if ("agent", i) not in roles]
+        else:
+            roles += [("target", i) for i in sides if ("agent", i) not in roles]
+            return roles, _place(tokens, trig, sent, sources)
+    if trig.cls in TALKS:
+        roles += [("agent", i) for i in _parties(tokens, trig, sent, actors, roles)]
+    roles += [("mediator", i) for i in mediators]
+    if trig.cls in ("Appeal", "Statement"):
+        addressee = _addressee(tokens, trig, sent, actors, agent)
+        if addressee is not None:
+            return [*roles, ("addressee", addressee)], _place(tokens, trig, sent, sources)
+    roles += patients(tokens, trig, sent, actors, roles)
+    return roles, _place(tokens, trig, sent, sources)
+
+
+def _cities_acting(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> list[int]:
+    """Cities standing for their governments where only an actor can stand: the subject of
+    a verb of speech or agreement ("اتهمت دمشق", "نفته موسكو", "طهران تحذر"), or a party
+    ("اتفاق مع دمشق")."""
+    if trig.cls not in VERBAL + TALKS:
+        return []
     ms = sent.mentions
-    mediators = _mediators(tokens, sent, trig) if trig.cls in ("Negotiation", "Agreement") else []
-    actors = [i for i in sent.actors() if i not in sources and i not in mediators]
+    out = []
+    for i in sent.idx:
+        m = ms[i]
+        if m.kind != "settlement":
+            continue
+        subject = trig.pos == "verb" and (
+            adjacent(tokens, trig.end, m.first_token) or m.end_token == trig.first
+        )
+        party = (
+            trig.cls in TALKS
+            and trig.end <= m.first_token <= trig.end + WINDOW
+            and prev_word(tokens, m) in role_words()["with"] | role_words()["between"]
+        )
+        if (subject and not preceded_by_preposition(tokens, m)) or party:
+            out.append(i)
+    return out
+
+
+def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[int]) -> int | None:
+    """The agent: a "by" phrase, the speaker of a "أنه" clause, the antecedent of a relative
+    clause, the subject of a verb, the genitive of a noun or the subject of its light verb."""
+    ms = sent.mentions
     after = [i for i in actors if trig.end <= ms[i].first_token <= trig.end + WINDOW]
     before = [i for i in actors if trig.first - WINDOW <= ms[i].end_token <= trig.first]
-    violent = trig.cls in VIOLENT or trig.cls == "TakeControl"
-
-    def can_act(i: int) -> bool:
-        return ms[i].kind in AGENT_KINDS if violent else ms[i].kind != "media"
-
-    agent: int | None = None
     for k in range(trig.end, min(trig.end + WINDOW, len(tokens))):  # "by" phrases
-        if tokens[k].norm in PASSIVE_BY or tokens[k].norm[1:] in PASSIVE_BY:
-            by = [i for i in after if ms[i].first_token > k and can_act(i)]
-            agent = by[0] if by else None
+        if tokens[k].norm in role_words()["by"] or tokens[k].norm[1:] in role_words()["by"]:
+            by = [i for i in after if ms[i].first_token > k and can_act(trig, ms[i])]
+            if by:
+                return by[0]
             break
-    if agent is None and trig.pos == "verb":
-        # the subject of a verb-initial clause comes right after the verb (a time word or a
-        # comma may stand between): "ندد الوزير بقتل المدنيين" has no subject among its mentions
-        direct = [
-            i
-            for i in after
-            if not _preceded_by_preposition(tokens, ms[i])
-            and ms[i].first_token - trig.end <= SUBJECT_GAP
-        ]
-        killing = trig.cls == "Killing"
-        armed_subject = bool(direct) and ms[direct[0]].kind in ARMED_KINDS and len(direct) > 1
-        if direct and can_act(direct[0]) and (not killing or armed_subject):
-            agent = direct[0]
-        elif (
-            before and can_act(before[-1]) and not _preceded_by_preposition(tokens, ms[before[-1]])
-        ):
-            agent = before[-1]
-    elif (
-        agent is None
+    speaker = _complement_speaker(tokens, trig, sent)
+    if speaker is not None:
+        return speaker
+    if trig.cls == "Statement" and trig.pos == "noun":  # "وذكر البيت الأبيض في بيان"
+        said = _speaker_before(tokens, sent, trig.first)
+        if said is not None:
+            return said
+    antecedent = relative_antecedent(tokens, trig, sent, actors)
+    if antecedent is not None:
+        role, i = antecedent
+        return i if role == "agent" else None
+    if trig.pos == "verb":
+        return _verb_agent(tokens, trig, sent, actors, after, before)
+    if (
+        after
+        and ms[after[0]].first_token == trig.end
+        and can_act(trig, ms[after[0]])
+        and trig.cls not in VICTIM_CLASSES
+        and not attached(tokens, ms[after[0]], "ب")  # "غارات للتحالف", not "الاعتراف بفلسطين"
+    ):
+        return after[0]  # genitive: "غارات التحالف", "قصف ميليشيات الحوثي"
+    source = _agent_from(tokens, trig, sent, after)
+    if source is not None:
+        return source
+    if (
+        trig.cls == "Statement"
         and after
         and ms[after[0]].first_token == trig.end
-        and can_act(after[0])
-        and trig.cls not in VICTIM_CLASSES
+        and attached(tokens, ms[after[0]], "ل")
     ):
-        agent = after[0]  # genitive: "غارات التحالف", "قصف ميليشيات الحوثي"
-    if agent is None and trig.pos == "noun" and before:
-        # a light verb before the noun: "شنت القوات الحكومية هجوما", "أعلنت روسيا إرسال قافلة"
+        return after[0]  # "المؤتمر الصحفي للمالكي"
+    if before and trig.cls != "Killing":
+        # a light verb before the noun: "شنت القوات الحكومية هجوما", "أعلنت روسيا إرسال قافلة";
+        # a death told by a noun ("مقتل", "قتلى") has its agent only in a "by" phrase: who
+        # announces it is not its agent ("أعلن التنظيم مقتل أحد قادته")
         last = before[-1]
-        if can_act(last) and not _preceded_by_preposition(tokens, ms[last]):
-            agent = last
-    roles = [("agent", i) for i in _conjuncts(tokens, sent, agent)] if agent is not None else []
-    victim_role = trig.cls in VICTIM_CLASSES
-    roles += [("mediator", i) for i in mediators]
-    addressee = _addressee(tokens, trig, ms, after, agent)
-    if addressee is not None:
-        return [*roles, ("addressee", addressee)], _place(trig, sent, sources)
+        if (
+            can_act(trig, ms[last])
+            and not preceded_by_preposition(tokens, ms[last])
+            and not is_counted(tokens, ms[last])  # "قتل ثلاثمئة مسلح في غارة": the dead
+            and not clause_break(tokens, ms[last].end_token, trig.first)
+            and not quote_break(tokens, ms[last].end_token, trig.first)
+            and not any(
+                in_words(tokens[k].norm, "object_break")
+                and not (tokens[k].norm == "عن" and _announced(tokens, ms[last], k))
+                for k in range(ms[last].end_token, trig.first)
+            )  # "أعلن الجيش عن تنفيذ غارات", but not "رفعت السلطات السرية عن الغارة"
+            and not in_words(
+                tokens[trig.first].norm[: len(trig.prefix)] + trig.stem, "object_break"
+            )
+        ):
+            return last
+    return None
+
+
+def _agent_from(
+    tokens: Sequence[Token], trig: Trigger, sent: Sentence, after: list[int]
+) -> int | None:
+    """An attack "من" a state or armed group: "إطلاق نار من القوات التركية", "بإسناد جوي من
+    طائرات التحالف". Not a count ("30 عنصرا من الحوثيين") nor a place taken from them."""
+    if trig.cls in VICTIM_CLASSES or trig.cls in TERRITORY or trig.cls not in VIOLENT:
+        return None
+    ms = sent.mentions
     for i in after:
-        if i == agent or ("agent", i) in roles or ("mediator", i) in roles:
+        m = ms[i]
+        if m.first_token - trig.end > COMPLEMENT_GAP or m.kind not in STATE_KINDS:
             continue
-        kind = ms[i].kind
-        if victim_role or kind == "civilians":
-            if kind in ("civilians", "person", "armed_group", "state_force"):
-                roles += [("victim", k) for k in _conjuncts(tokens, sent, i)]
-                break
-        elif _preceded_by_marker(tokens, ms[i]) or trig.pos == "verb":
-            roles += [("target", k) for k in _conjuncts(tokens, sent, i)]
-            break
-    return roles, _place(trig, sent, sources)
+        if prev_word(tokens, m) != "من" or clause_break(tokens, trig.end, m.first_token):
+            continue
+        before_from = tokens[m.first_token - 2].norm if m.first_token >= 2 else ""
+        if before_from[-1:].isdigit() or is_counted(tokens, m) or before_from in count_nouns():
+            continue
+        return i
+    return None
 
 
-def _conjuncts(tokens: Sequence[Token], sent: Sentence, i: int) -> list[int]:
-    """The mention and the actors coordinated with it by "و": "ووجهت الولايات المتحدة
-    وبريطانيا وفرنسا ضربات" has three agents."""
-    ms, order = sent.mentions, sent.idx
-    actors = set(sent.actors())
-    before = tokens[ms[i].first_token - 1].norm if ms[i].first_token > 0 else ""
-    if i not in actors or before == "بين":  # "بين الجيش والمسلحين": two sides, not allies
-        return [i]
-
-    def joined(left: int, right: int) -> bool:
-        a, b = ms[left], ms[right]
-        tok = tokens[b.first_token]
-        attached = b.first_token == a.end_token and b.start > tok.start and tok.norm[:1] == "و"
-        apart = b.first_token == a.end_token + 1 and tokens[a.end_token].norm == "و"
-        return attached or apart
-
-    p = order.index(i)
-    lo = hi = p
-    while lo > 0 and order[lo - 1] in actors and joined(order[lo - 1], order[lo]):
-        lo -= 1
-    while hi + 1 < len(order) and order[hi + 1] in actors and joined(order[hi], order[hi + 1]):
-        hi += 1
-    return [i] + [order[k] for k in range(lo, hi + 1) if k != p]
+def _announced(tokens: Sequence[Token], m: Mention, k: int) -> bool:
+    """Is "عن" at ``k`` the "about" of an announcing verb of the mention: "أعلن الجيش عن
+    تنفيذ غارات", "إسرائيل تعلن عن غارات"?"""
+    verb = any(
+        in_words(tokens[j].norm, "reporting") or in_words(tokens[j].norm, "speech")
+        for j in [*range(max(0, m.first_token - 2), m.first_token), *range(m.end_token, k)]
+        if tokens[j].norm != "عن"
+    )
+    between = all(
+        not tokens[j].is_word
+        or in_words(tokens[j].norm, "subject_gap")
+        or in_words(tokens[j].norm, "reporting")
+        or in_words(tokens[j].norm, "speech")
+        for j in range(m.end_token, k)
+    )
+    return verb and between
 
 
-SPONSOR = {normalise(w) for w in ("رعاية", "برعاية", "وساطة", "بوساطة", "بوساطه", "راعي")}
+def _verb_agent(
+    tokens: Sequence[Token],
+    trig: Trigger,
+    sent: Sentence,
+    actors: list[int],
+    after: list[int],
+    before: list[int],
+) -> int | None:
+    """The subject of a verb: right after it (a time word or a comma may stand between: "ندد
+    الوزير بقتل المدنيين" has no subject among its mentions), or before it ("القوات التركية
+    سيطرت"). "قتل" is read as the passive "قُتل" unless an armed subject with an object
+    follows; a counted noun before it is its victim ("40 مسلحاً قتلوا")."""
+    ms = sent.mentions
+    if noun_subject(tokens, trig, sent):
+        return None  # "غارات عدة استهدفت أعضاء التنظيم": the strikes targeted the group
+    direct = [
+        i
+        for i in after
+        if not preceded_by_preposition(tokens, ms[i])
+        and ms[i].first_token - trig.end <= SUBJECT_GAP
+        and subject_gap(tokens, trig.end, ms[i], sent)
+    ]
+    if before:
+        first = before[-1]  # a subject before its verb: "إسرائيل تتهم إيران", "طهران تحذر"
+        if (
+            ms[first].end_token == trig.first
+            and clause_initial(tokens, ms[first])
+            and can_act(trig, ms[first])
+            and not (trig.cls == "Killing" and ms[first].kind not in ARMED_KINDS)
+        ):
+            return first
+    killing = trig.cls == "Killing"
+    armed_subject = bool(direct) and ms[direct[0]].kind in ARMED_KINDS and len(direct) > 1
+    if direct and can_act(trig, ms[direct[0]]) and (not killing or armed_subject):
+        return direct[0]
+    if before:
+        last = before[-1]
+        # a passive "قُتل" after its subject: "أبو حمزة المقدسي، وقد قتل مؤخرا"
+        counted = killing and (is_counted(tokens, ms[last]) or ms[last].kind not in ARMED_KINDS)
+        if (
+            can_act(trig, ms[last])
+            and not preceded_by_preposition(tokens, ms[last])
+            and not counted
+            and not clause_break(tokens, ms[last].end_token, trig.first)
+            and not quote_break(tokens, ms[last].end_token, trig.first)
+        ):
+            return last
+    return None
+
+
+def _complement_speaker(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> int | None:
+    """ "أعلن الجيش الأميركي أنه شن غارة", "قالت الوزارة إنها قامت بـ30 غارة": the clause
+    after "أنه" has the speaker as its subject when no other subject stands in it."""
+    ms = sent.mentions
+    k = next(
+        (
+            k
+            for k in range(trig.first - 1, max(-1, trig.first - 1 - COMPLEMENT_GAP), -1)
+            if in_words(tokens[k].norm, "complementizer")
+        ),
+        None,
+    )
+    if k is None or any(k < ms[i].first_token < trig.first for i in sent.idx):
+        return None
+    speaker = _speaker_before(tokens, sent, k)
+    if speaker is None:
+        return None
+    violent = trig.cls in VIOLENT or trig.cls in TERRITORY or trig.cls == "OffensiveAnnounced"
+    if violent and ms[speaker].kind not in STATE_KINDS:
+        return None  # "قال المرصد إنه قتل…": the observatory reports, it does not fight
+    return speaker
+
+
+def _speaker_before(tokens: Sequence[Token], sent: Sentence, k: int) -> int | None:
+    """The subject of the reporting verb nearest before token ``k``."""
+    ms = sent.mentions
+    for v in range(k - 1, max(-1, k - 1 - WINDOW - SUBJECT_GAP), -1):
+        norm = tokens[v].norm
+        if not (in_words(norm, "reporting") or in_words(norm, "speech")) or norm in (
+            "عن",
+            "بحسب",
+            "حسب",
+        ):
+            continue
+        subject = [
+            i
+            for i in sent.idx
+            if v < ms[i].first_token < k
+            and ms[i].first_token - v <= SUBJECT_GAP
+            and ms[i].kind not in ("media", "civilians")
+            and (ms[i].kind in AGENT_KINDS or ms[i].kind == "country")
+            and (not preceded_by_preposition(tokens, ms[i]) or _spokesman(tokens, ms[i]))
+        ]
+        return subject[0] if subject else None
+    return None
+
+
+def _spokesman(tokens: Sequence[Token], m: Mention) -> bool:
+    """Does the group speak through a person or a source named before it: "قالت مصادر في
+    وحدات حماية الشعب", "قال المتحدث باسم الجيش"?"""
+    k = m.first_token - 1
+    if k >= 0 and attached(tokens, m, "بل"):
+        k = m.first_token  # "مصادر بالجيش"
+    return any(in_words(tokens[j].norm, "source_noun") for j in range(max(0, k - 2), k))
+
+
+def _sides(tokens: Sequence[Token], sent: Sentence, trig: Trigger) -> tuple[int, int] | None:
+    """The two sides named after "بين": "اشتباكات بين الجيش والمسلحين"."""
+    ms = sent.mentions
+    actors = sent.actors()
+    for k in range(trig.end, min(trig.end + 2 * WINDOW, len(tokens))):
+        if tokens[k].norm not in role_words()["between"]:
+            continue
+        first = next((i for i in actors if ms[i].first_token == k + 1), None)
+        if first is None:
+            return None
+        second = next(
+            (
+                i
+                for i in actors
+                if ms[first].end_token <= ms[i].first_token <= ms[first].end_token + 4
+                and (attached(tokens, ms[i], "و") or tokens[ms[i].first_token - 1].norm == "و")
+            ),
+            None,
+        )
+        return (first, second) if second is not None else None
+    return None
+
+
+def _parties(
+    tokens: Sequence[Token],
+    trig: Trigger,
+    sent: Sentence,
+    actors: list[int],
+    roles: list[tuple[str, int]],
+) -> list[int]:
+    """The other party of talks or an agreement: "اتفاق مع روسيا"."""
+    ms = sent.mentions
+    return [
+        i
+        for i in actors
+        if trig.end <= ms[i].first_token <= trig.end + WINDOW
+        and prev_word(tokens, ms[i]) in role_words()["with"]
+        and ("agent", i) not in roles
+    ][:1]
+
+
+def _own_sources(trig: Trigger, sent: Sentence, sources: set[int]) -> set[int]:
+    """The sources a verbal trigger introduces itself: "قال ترامب" is the statement's agent."""
+    if trig.cls not in VERBAL:
+        return set()
+    ms = sent.mentions
+    return {i for i in sources if 0 <= ms[i].first_token - trig.end <= SUBJECT_GAP}
 
 
 def _mediators(tokens: Sequence[Token], sent: Sentence, trig: Trigger) -> list[int]:
@@ -149,59 +381,89 @@ def _mediators(tokens: Sequence[Token], sent: Sentence, trig: Trigger) -> list[i
     for i in sent.actors():
         if not trig.end <= ms[i].first_token <= trig.end + 2 * WINDOW:
             continue
-        prev = tokens[ms[i].first_token - 1].norm if ms[i].first_token > 0 else ""
-        if prev in SPONSOR:
-            return _conjuncts(tokens, sent, i)
+        if prev_word(tokens, ms[i]) in role_words()["sponsor"]:
+            return conjuncts(tokens, sent, i)
     return []
 
 
 def _addressee(
-    tokens: Sequence[Token], trig: Trigger, ms: list[Mention], after: list[int], agent: int | None
+    tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[int], agent: int | None
 ) -> int | None:
     """To whom an appeal is made ("دعت الأمم المتحدة الحكومة السورية إلى", "ناشد المجلس
-    الدول"), or a statement told ("قال المالكي لشبكة CNN"): the actor named after the
+    الدول"), or a statement told ("قال المالكي لشبكة CNN"): the actor named right after the
     speaker, directly or with "ل"/"إلى"."""
-    if trig.cls not in ("Appeal", "Statement"):
-        return None
+    ms = sent.mentions
     start = ms[agent].end_token if agent is not None and ms[agent].first_token >= trig.end else 0
-    for i in after:
-        if i == agent or ms[i].first_token < start or ms[i].kind == "civilians":
+    start = max(start, trig.end)
+    for i in actors:
+        m = ms[i]
+        if i == agent or not start <= m.first_token <= trig.end + WINDOW:
             continue
-        prev = tokens[ms[i].first_token - 1].norm if ms[i].first_token > 0 else ""
-        attached = ms[i].start > tokens[ms[i].first_token].start
-        lam = attached and tokens[ms[i].first_token].norm[:1] == "ل"
+        if m.kind == "civilians":
+            return None
+        if not adjacent(tokens, start, m.first_token) and not _unnamed_speaker(
+            tokens, trig, m, agent
+        ):
+            return None
+        lam = attached(tokens, m, "ل")
+        to = prev_word(tokens, m) in role_words()["to"]
         if trig.cls == "Statement":
-            return i if lam or prev in TO else None
-        if lam or prev in TO or not _preceded_by_preposition(tokens, ms[i]):
+            return i if (lam or to) and trig.pos == "verb" else None
+        if lam or to or not preceded_by_preposition(tokens, m):
             return i
         return None
     return None
 
 
-def _place(trig: Trigger, sent: Sentence, sources: set[int]) -> int | None:
-    """The first specific place named after the trigger, else the one before it."""
+def _unnamed_speaker(tokens: Sequence[Token], trig: Trigger, m: Mention, agent: int | None) -> bool:
+    """ "ودعا عباس الأمم المتحدة إلى", "حث مسؤول أممي إسرائيل على": a speaker the mentions
+    do not name stands between the verb of an appeal and the actor asked to act, which "إلى"
+    or "على" follows."""
+    if trig.cls != "Appeal" or trig.pos != "verb" or agent is not None:
+        return False
+    if not 1 <= m.first_token - trig.end <= 3 or m.end_token >= len(tokens):
+        return False
+    words = range(trig.end, m.first_token)
+    nxt = tokens[m.end_token].norm
+    return all(tokens[k].is_word for k in words) and nxt in ("الي", "علي", "بان", "ب")
+
+
+def _place(tokens: Sequence[Token], trig: Trigger, sent: Sentence, sources: set[int]) -> int | None:
+    """The first specific place named after the trigger, else a town or region just before
+    it, else a country after it or the most specific place before it. The dateline ("دبي، الإمارات (CNN)")
+    is where the story was filed, not where it happened."""
     ms = sent.mentions
-    places = [i for i in sent.places() if i not in sources]
+    places = [i for i in sent.places() if i not in sources and not _dateline(tokens, ms[i])]
     later = [i for i in places if trig.end <= ms[i].first_token <= trig.end + 2 * WINDOW]
     specific = [i for i in later if ms[i].kind != "country"]
     earlier = [i for i in places if ms[i].end_token <= trig.first]
     if specific:
-        place: int | None = specific[0]  # the first place named after the trigger
-    elif later:
-        place = later[0]
-    elif earlier:
-        place = min(earlier, key=lambda i: (PLACE_ORDER.get(ms[i].kind, 5), -ms[i].start))
-    else:
-        place = None
-    return place
+        return specific[0]  # the first place named after the trigger
+    near = [
+        i
+        for i in earlier
+        if ms[i].kind != "country"
+        and trig.first - ms[i].end_token <= 3
+        and (in_words(prev_word(tokens, ms[i]), "locative") or attached(tokens, ms[i], "ب"))
+    ]
+    if near:
+        return near[-1]  # "في مدينة صعدة، الضربات…": a town just before beats a country after
+    if later:
+        return later[0]
+    if earlier:
+        return min(earlier, key=lambda i: (PLACE_ORDER.get(ms[i].kind, 5), -ms[i].start))
+    return None
 
 
-def _preceded_by_marker(tokens: Sequence[Token], mention: Mention) -> bool:
-    """Is the mention introduced by a target marker ("على", "ضد", "مستهدفا")?"""
-    if mention.first_token == 0:
+def _dateline(tokens: Sequence[Token], m: Mention) -> bool:
+    """Is the place in the dateline at the head of the article: "دبي، الإمارات العربية
+    المتحدة (CNN)--"?"""
+    if m.first_token > 8:
         return False
-    prev = tokens[mention.first_token - 1].norm
-    return prev in TARGET_MARKERS or any(s in TARGET_MARKERS for s, _ in clitic_variants(prev))
+    opening = [t.norm for t in tokens[: min(len(tokens), 12)]]
+    return (
+        "(" in opening and opening.index("(") >= m.end_token and "،" in opening[: m.end_token + 1]
+    )
 
 
 def sources_of(tokens: Sequence[Token], sent: Sentence) -> set[int]:
@@ -211,8 +473,15 @@ def sources_of(tokens: Sequence[Token], sent: Sentence) -> set[int]:
         m = sent.mentions[i]
         if m.kind not in ("organisation", "media", "person", "civilians", "government"):
             continue
+        if is_counted(tokens, m):
+            continue  # "أعلنت الوزارة عن مقتل ثلاثة فلسطينيين": the dead, not a source
         for k in range(max(0, m.first_token - 3), m.first_token):
-            if {s for s, _ in clitic_variants(tokens[k].norm)} & REPORTING:
-                out.add(i)
+            reporting = bool({s for s, _ in clitic_variants(tokens[k].norm)} & REPORTING)
+            if reporting and (tokens[k].norm != "عن" or k == m.first_token - 1):
+                out.add(i)  # "عن" only right before its source: "نقلت سانا عن مصدر"
                 break
+    for prev, i in zip(sent.idx, sent.idx[1:], strict=False):  # "قال مدير المرصد رامي عبد الرحمن"
+        m, p = sent.mentions[i], sent.mentions[prev]
+        if prev in out and m.kind == "person" and m.first_token - p.end_token <= 1:
+            out.add(i)
     return out

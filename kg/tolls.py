@@ -11,7 +11,7 @@ from kg.arabic import normalise
 from kg.event_merge import VIOLENT
 from kg.mentions import clitic_variants
 from kg.model import Count, Event, Mention, Token
-from kg.roles import ARMED_KINDS
+from kg.roles import ARMED_KINDS, role_words
 from kg.triggers import Sentence, Trigger, count_nouns, single_victims
 
 
@@ -25,7 +25,7 @@ def counts_in(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, 
         if not (  # the quick test: most tokens are neither figures nor dual nouns
             norm[-1:].isdigit()
             or norm in numbers.NUMBER_WORDS
-            or norm.endswith("ين")
+            or norm.endswith(("ين", "ان"))
             or (i + 1 < end and tokens[i + 1].norm in TWO)
         ):
             i += 1
@@ -33,10 +33,10 @@ def counts_in(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, 
         read = numbers.read_number(tuple(tokens), i)
         if read is None:
             stem = (
-                next(  # every dual noun ends in "ين"
+                next(  # every dual noun ends in "ين" or "ان"
                     (s for s, _ in clitic_variants(norm) if s in numbers.DUAL_NOUNS), None
                 )
-                if norm.endswith("ين")
+                if norm.endswith(("ين", "ان"))
                 else None
             )
             if stem is not None and stem in nouns:
@@ -100,13 +100,30 @@ def implicit_tolls(
         if trig.cls not in ("Killing", "AttackOnCivilians") or trig.end >= end:
             continue
         nxt = tokens[trig.end]
+        figure = numbers.read_number(tuple(tokens), trig.end)
+        if figure is not None and figure[0] != 1:
+            continue  # "قتل أحد عشر مدنيا": a figure, read by counts_in
         person = any(
             mentions[i].first_token == trig.end and mentions[i].kind == "person" for i in sent.idx
         )
         if any(stem in singles for stem, _ in clitic_variants(nxt.norm)) or person:
             span = (nxt.start, nxt.end)
             out.append((trig.end, Count("fatalities", 1, "exact", span)))
+        elif trig.cls == "Killing" and trig.pos == "verb" and _person_before(tokens, trig, sent):
+            span = (tokens[trig.first].start, tokens[trig.end - 1].end)
+            out.append((trig.first, Count("fatalities", 1, "exact", span)))
     return out
+
+
+def _person_before(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> bool:
+    """A named person killed, told in a relative clause: "محمد سرور الذي قُتل"."""
+    rel = trig.first - 1
+    if rel < 1 or tokens[rel].norm not in role_words()["relative"]:
+        return False
+    return any(
+        sent.mentions[i].kind == "person" and sent.mentions[i].end_token in (rel, rel - 1)
+        for i in sent.idx
+    )
 
 
 def zero_tolls(events: list[Event]) -> tuple[list[Event], list[tuple[int, Count]]]:
