@@ -112,6 +112,15 @@ def _year_at(stems: _Stems, i: int) -> tuple[int, int] | None:
     return None
 
 
+def _year_before(pub: dt.date | None, month: int, day: int | None) -> int | None:
+    """The year of a day or month named without one: the latest on or before publication
+    ("5 سبتمبر" in an article of March 2018 is September 2017: news tells what happened)."""
+    if pub is None:
+        return None
+    later = (month, day or 1) > (pub.month, pub.day if day else 1)
+    return pub.year - 1 if later else pub.year
+
+
 def _period_at(stems: _Stems, i: int, pub: dt.date | None) -> tuple[int, str, str] | None:
     """ "الشهر الجاري", "(مطلع) الشهر الماضي", "العام الماضي": a month or year before publication."""
     words = (stems[i], stems[i + 1])
@@ -135,7 +144,7 @@ def _expression_at(stems: _Stems, i: int, pub: dt.date | None) -> tuple[int, str
     month = _month_at(stems, i + 1 if day else i)
     if month:
         year = _year_at(stems, month[1])
-        y = year[0] if year else (pub.year if pub else None)
+        y = year[0] if year else _year_before(pub, month[0], day)
         stop = year[1] if year else month[1]
         if y is None:
             return None

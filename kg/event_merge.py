@@ -31,6 +31,7 @@ BATTLE_AND_TERRITORY = tuple(
     for c in ("GovernmentRegainsTerritory", "NonStateActorTakesTerritory", "TakeControl")
 )
 TERRITORY = {"GovernmentRegainsTerritory", "NonStateActorTakesTerritory"}
+ARMED_KINDS = ("state_force", "armed_group", "government", "country")
 # when a killing and an attack are one event, the more specific class names it
 VIOLENT_RANK = {c: n for n, c in enumerate((
     "Killing", "Attack", "ArmedClash", "NonStateActorTakesTerritory", "GovernmentRegainsTerritory",
@@ -136,9 +137,28 @@ def merge_in_document(
         ca, cb = (country_of.get(key(e.place) or "") for e in (a, b))
         return ca is not None and cb is not None and ca != cb
 
+    def open_place(e: Event) -> bool:
+        """No place that tells it apart: none, a country (too coarse), or the agent itself
+        («نفذت الولايات المتحدة غارات»: the United States is who struck, not where)."""
+        return (
+            e.place is None
+            or mentions[e.place].kind == "country"
+            or any(role == "agent" and key(mi) == key(e.place) for role, mi in e.roles)
+        )
+
+    def agents(e: Event) -> set[str | None]:
+        """Who did it, as far as it can tell two happenings apart: for violence only armed
+        actors and states (a spokesman or a ministry quoted beside a strike is not its agent)."""
+        return {
+            key(mi)
+            for role, mi in e.roles
+            if role == "agent" and (e.cls in VERBAL or mentions[mi].kind in ARMED_KINDS)
+        }
+
     out: list[Event] = []
     for ev in events:
         target = None
+        back = _bare_back_reference(ev)
         for k, other in enumerate(out):
             if (
                 _refined(ev, other) is None
@@ -146,20 +166,19 @@ def merge_in_document(
                 or other.hedged != ev.hedged
                 or not _same_time(other.time, ev.time)
                 or not _same_toll(other, ev)
-                or other_countries(other, ev)
+                or (other_countries(other, ev) and not back)
             ):
                 continue
             same_place = key(ev.place) is not None and key(other.place) == key(ev.place)
-            open_place = same_place or any(
-                e.place is None or mentions[e.place].kind == "country" for e in (ev, other)
-            )  # a country is too coarse to tell two happenings apart
-            agents = [{key(mi) for role, mi in e.roles if role == "agent"} for e in (ev, other)]
+            unplaced = same_place or back or open_place(ev) or open_place(other)
+            who = [agents(e) for e in (ev, other)]
             if ev.cls in VERBAL:  # what one party says is not what another says
-                fits = agents[0] == agents[1]
+                fits = who[0] == who[1]
             else:
-                fits = len(agents[0] | agents[1]) <= 1 or ev.back_reference
-            if same_place or (open_place and fits):
-                target = k  # the most recent such event: keep looking
+                fits = len(who[0] | who[1]) <= 1 or ev.back_reference
+            if same_place or (unplaced and fits):
+                if target is None or not back:  # the most recent such event: keep looking
+                    target = k  # (a bare back reference: the first, the article's main one)
                 if same_place:
                     break
         if target is None:
@@ -167,6 +186,12 @@ def merge_in_document(
         else:
             out[target] = _merge(out[target], ev, _refined(ev, out[target]))
     return out
+
+
+def _bare_back_reference(ev: Event) -> bool:
+    """A definite noun («الغارة», «الضربات») with no figure and no time of its own: it tells
+    again a happening told before, whatever place its sentence names."""
+    return ev.back_reference and not ev.counts and (ev.time is None or ev.time.expression is None)
 
 
 def _refined(a: Event, b: Event) -> str | None:

@@ -1,0 +1,64 @@
+"""One event per happening in a document: merging the tellings (kg/event_merge.py)."""
+
+from kg.arabic import analyse
+from kg.dates import find_times
+from kg.event_merge import merge_in_document
+from kg.model import Event, Mention, TimeValue
+
+
+def _mention(start: int, end: int, key: str, kind: str, sentence: int) -> Mention:
+    return Mention(start, end, key, kind, sentence, sentence * 10, sentence * 10 + 1, "t", 1.0)
+
+
+def test_events_merge_a_bare_back_reference_joins_the_main_event_whatever_place_it_names():
+    # «شنت طائرات غارة على إدلب» … «وأرجأ الوزير زيارته إلى الرياض بعد الغارة»
+    idlib = _mention(0, 4, "Q1", "region", 0)
+    riyadh = _mention(40, 45, "Q2", "settlement", 1)
+    first = Event("AirStrike", ((10, 14),), 0, (), 0)
+    back = Event("AirStrike", ((50, 56),), 1, (), 1, back_reference=True)
+    [one] = merge_in_document([first, back], [idlib, riyadh], {"Q1": "Q858", "Q2": "Q851"})
+    assert one.triggers == ((10, 14), (50, 56))
+
+
+def test_events_merge_a_back_reference_with_its_own_time_stays_a_telling_of_its_own():
+    idlib = _mention(0, 4, "Q1", "region", 0)
+    hama = _mention(40, 45, "Q3", "region", 1)
+    monday = TimeValue("2018-04-02", "day", "الاثنين", (5, 12))
+    year = TimeValue("2017", "year", "العام الماضي", (60, 72))
+    first = Event("AirStrike", ((10, 14),), 0, (), 0, monday)
+    again = Event("AirStrike", ((50, 56),), 1, (), 1, year, back_reference=True)
+    assert len(merge_in_document([first, again], [idlib, hama])) == 2
+
+
+def test_events_merge_a_back_reference_joins_the_first_telling_not_a_later_series():
+    # the main strike, then «أكثر من عشر غارات منذ العام الماضي», then «الغارة الأخيرة»
+    somalia = _mention(0, 4, "Q1045", "country", 0)
+    monday = TimeValue("2018-04-02", "day", "الاثنين", (5, 12))
+    year = TimeValue("2017", "year", "العام الماضي", (60, 72))
+    strike = Event("AirStrike", ((10, 14),), 0, (), 0, monday)
+    series = Event("AirStrike", ((50, 56),), 1, (), None, year)
+    latest = Event("AirStrike", ((90, 96),), 2, (), None, back_reference=True)
+    merged = merge_in_document([strike, series, latest], [somalia])
+    assert [e.triggers for e in merged] == [((10, 14), (90, 96)), ((50, 56),)]
+
+
+def test_events_merge_a_spokesman_beside_a_strike_does_not_make_it_another_strike():
+    # «قصفت القوات الروسية المدينة» … «وقال المتحدث … إن القصف …»: a person is no armed agent
+    forces = _mention(0, 14, "Q4", "state_force", 0)
+    speaker = _mention(40, 47, "nil:person", "person", 1)
+    strike = Event("AirStrike", ((20, 24),), 0, (("agent", 0),), None)
+    told = Event("AirStrike", ((50, 56),), 1, (("agent", 1),), None)
+    assert len(merge_in_document([strike, told], [forces, speaker])) == 1
+
+
+def test_dates_a_month_named_without_a_year_is_the_latest_before_publication():
+    text = "في 5 أيلول/سبتمبر، ومطلع مايو"
+    toks = analyse(text).tokens
+    found = [
+        (t.value, t.precision) for _, _, t in find_times(toks, 0, len(toks), text, "2018-03-21")
+    ]
+    assert found == [("2017-09-05", "day"), ("2017-05", "month")]
+    text = "في 20 مارس"
+    toks = analyse(text).tokens
+    [(_, _, t)] = find_times(toks, 0, len(toks), text, "2018-03-21")
+    assert t.value == "2018-03-20"
