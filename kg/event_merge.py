@@ -23,6 +23,7 @@ VIOLENT = (
     "Killing",
     "GovernmentRegainsTerritory",
     "NonStateActorTakesTerritory",
+    "Destruction",  # part of the strike or battle of its sentence, else property destroyed
 )
 SPECIFIC_ATTACKS = ("AirStrike", "Shelling", "Bombing")
 VERBAL = ("Statement", "Appeal", "Rejection")
@@ -34,7 +35,7 @@ TERRITORY = {"GovernmentRegainsTerritory", "NonStateActorTakesTerritory"}
 ARMED_KINDS = ("state_force", "armed_group", "government", "country")
 # when a killing and an attack are one event, the more specific class names it
 VIOLENT_RANK = {c: n for n, c in enumerate((
-    "Killing", "Attack", "ArmedClash", "NonStateActorTakesTerritory", "GovernmentRegainsTerritory",
+    "Destruction", "Killing", "Attack", "ArmedClash", "NonStateActorTakesTerritory", "GovernmentRegainsTerritory",
     "AttackOnCivilians", "Bombing", "Shelling", "AirStrike"))}  # fmt: skip
 # what a generic telling can be a telling of: "الهجوم" of an air strike, a bare "قصف" of one
 REFINES = {"ArmedClash": {"AirStrike", "Shelling", "Bombing", "AttackOnCivilians"},

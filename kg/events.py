@@ -11,6 +11,7 @@ and polarity live in ``kg/triggers.py``, roles in ``kg/roles.py``, figures in ``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from kg.dates import find_times, publication_time
 from kg.event_merge import VIOLENT, merge_in_document, merge_in_sentence
@@ -23,12 +24,13 @@ from kg.triggers import (
     find_triggers,
     near,
     polarity,
-    satisfied,
+    reading,
     word_set,
 )
 
 AIR_WORDS = word_set.__wrapped__(
-    "مقاتلات|المقاتلات|طائرات|الطائرات|طائرة|الطائرة|الطيران|طيران|مسيرة|المسيرة|درون|مروحية|مروحيات|جوي|جوية"
+    "مقاتلات|المقاتلات|طائرات|الطائرات|طائرة|الطائرة|طائرتين|الطيران|طيران|مسيرة|المسيرة|درون|"
+    "مروحية|مروحيات|جوي|جوية|غارة|الغارة|غارات|الغارات"
 )
 MISSILE_WORDS = word_set.__wrapped__(
     "صواريخ|الصواريخ|صاروخ|الصاروخ|صاروخا|قذائف|القذائف|قذيفة|مدفعية|المدفعية|كاتيوشا|هاون"
@@ -43,6 +45,28 @@ def _weapon_class(tokens: Sequence[Token], trig: Trigger) -> str | None:
         return "AirStrike"
     if near(tokens, lo, hi, MISSILE_WORDS):
         return "Shelling"
+    return None
+
+
+DESTROYED_MISSILES = word_set.__wrapped__(
+    "صاروخ|صاروخا|صاروخين|الصاروخ|صواريخ|الصواريخ|قذيفة|قذائف|القذائف"
+)
+DESTROYED_AIRCRAFT = word_set.__wrapped__("طائرة|طائرتين|طائرات|الطائرة|الطائرات|مسيرة|مسيرات")
+AIR_FORCE = word_set.__wrapped__(
+    "الجو|مقاتلات|المقاتلات|الطيران|طيران|مروحيات|المروحيات|غارة|غارات"
+)
+
+
+def _destruction_class(tokens: Sequence[Token], trig: Trigger) -> str | None:
+    """What was destroyed, then by what: a missile shot down belongs to the missile attack,
+    a drone to the drone strike («دمرت الدفاعات الجوية صاروخا باليستيا»); destruction by
+    aircraft is an air strike («دمر سلاح الجو المفاعل»). None: property destroyed."""
+    if near(tokens, trig.end, trig.end + 6, DESTROYED_MISSILES):
+        return "Shelling"
+    if near(tokens, trig.end, trig.end + 6, DESTROYED_AIRCRAFT):
+        return "AirStrike"
+    if near(tokens, trig.first - 4, trig.end + 4, AIR_FORCE):
+        return "AirStrike"
     return None
 
 
@@ -88,14 +112,13 @@ def extract_events(
     events: list[Event] = []
     for s in analysis.sentences:
         sent = Sentence(mentions, by_sentence.get(s.index, []))
-        triggers = find_triggers(tokens, s.first_token, s.end_token, taken)
+        found = find_triggers(tokens, s.first_token, s.end_token, taken)
+        triggers = [r for t in found if (r := reading(t, tokens, sent)) is not None]
         strong_violent = any(t.cls in VIOLENT and t.constraint != "weak" for t in triggers)
         live = [
             t
             for t in triggers
-            if t.cls not in ("Injury", "NonEvent")
-            and satisfied(t, tokens, sent)
-            and (t.constraint != "weak" or strong_violent)
+            if t.cls not in ("Injury", "NonEvent") and (t.constraint != "weak" or strong_violent)
         ]
         if not live:  # nothing happens in this sentence: no need for its times and figures
             continue
@@ -107,8 +130,13 @@ def extract_events(
             negated, hedged = polarity(tokens, trig, s.first_token)
             roles, place = roles_of(tokens, trig, sent, sources)
             norm = " ".join(tokens[k].norm for k in range(trig.first, trig.end))
-            near = _weapon_class(tokens, trig) if trig.cls in ("Attack", "Shelling") else None
-            weapon = near if trig.cls == "Attack" else None
+            if trig.cls == "Destruction":
+                near = _destruction_class(tokens, trig)
+            elif trig.cls in ("Attack", "Shelling"):
+                near = _weapon_class(tokens, trig)
+            else:
+                near = None
+            weapon = near if trig.cls in ("Attack", "Destruction") else None
             bombardment = (  # a bare "قصف", not "قصف مدفعي"
                 trig.cls == "Shelling"
                 and trig.end - trig.first == 1
@@ -140,9 +168,15 @@ def extract_events(
             )
         counts += implicit_tolls(tokens, triggers, s.first_token, s.end_token, mentions, sent)
         local, zero = zero_tolls(local)
-        local = merge_in_sentence(local)
+        local = [_destruction(e) for e in merge_in_sentence(local)]
         events += [killing_class(e, mentions) for e in attach_counts(local, counts + zero)]
     return merge_in_document(events, mentions, country_of)
+
+
+def _destruction(ev: Event) -> Event:
+    """Destruction that is no part of a strike or a battle of its sentence is the destruction
+    of property («تدمير مخازن للسلاح»: ACLED's looting/property destruction)."""
+    return replace(ev, cls="Looting") if ev.cls == "Destruction" else ev
 
 
 # "بعد معارك", "إثر غارات": a happening told as the background of the main one

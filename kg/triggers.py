@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -24,10 +24,16 @@ HEDGES = {normalise(w) for w in ("حال", "إذا", "اذا", "لو", "قد", "
                                  "محاولة", "تنفيذ", "تهديد", "يخطط", "تخطط", "إمكانية",
                                  "تهديدات", "تهديداته", "تهديداتها", "موعد", "قدرة", "قدرته",
                                  "قدرتها", "تريد", "يريد", "يريدون", "تسعى", "يسعى", "لتجنيب",
-                                 "تجنيب", "لتجنب", "تجنب")}  # fmt: skip
+                                 "تجنيب", "لتجنب", "تجنب", "عادة", "أجل")}  # fmt: skip
 ANTICIPATED = {normalise(w) for w in ("وشيكة", "المرتقبة", "مرتقبة", "المحتملة", "محتملة",
                                       "المقبلة", "المحتمل", "المرتقب", "المنتظرة")}  # fmt: skip
+# the content of an agreement or a plan («اتفاق مبدئي على انسحاب المقاتلين») is not yet a fact
+CONTENT_HEADS = {normalise(w) for w in ("اتفاق", "الاتفاق", "اتفاقا", "اتفاقية", "الاتفاقية",
+                                        "خطة", "الخطة", "مبادرة", "المبادرة", "مقترح", "اقتراح")}  # fmt: skip
 DENIAL_VERBS = {normalise(w) for w in ("نفى", "نفت", "ينفي", "تنفي", "نفوا", "ينفون")}
+
+
+Reading = tuple[str, str, str]  # (class, part of speech, constraint) of one lexicon row
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +45,8 @@ class Trigger:
     constraint: str
     stem: str  # the first word without its proclitics
     prefix: str  # the proclitics it carried ("و", "ل", "بال"…)
+    # every reading of the form, in lexicon order: the first whose constraint holds is taken
+    readings: tuple[Reading, ...] = ()
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -47,20 +55,37 @@ def rows(name: str) -> list[dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def trigger_lexicon() -> dict[tuple[str, ...], tuple[str, str, str]]:
-    """Normalised trigger form -> (class, part of speech, constraint), with generated variants."""
-    lex: dict[tuple[str, ...], tuple[str, str, str]] = {}
+def trigger_lexicon() -> dict[tuple[str, ...], tuple[Reading, ...]]:
+    """Normalised trigger form -> its readings (class, part of speech, constraint), in lexicon
+    order, with generated variants: the article on nouns, possessive suffixes on nouns
+    («دعواتها», «حملته العسكرية»), object suffixes on verbs («اغتالته»)."""
+    lex: dict[tuple[str, ...], list[Reading]] = {}
     for row in rows("triggers.tsv"):
+        reading = (row["class"], row["pos"], row["constraint"])
         for form in row["forms"].split("|"):
             words = tuple(normalise(form).split())
-            variants = [words]
-            if row["pos"] == "noun" and not words[0].startswith("ال"):
-                variants.append(("ال" + words[0], *words[1:]))
-            if row["pos"] == "verb" and len(words) == 1:
-                variants += [(words[0] + s,) for s in ("ه", "ها", "هم", "وا")]
-            for v in variants:
-                lex.setdefault(v, (row["class"], row["pos"], row["constraint"]))
-    return lex
+            for v in _variants(words, row["pos"]):
+                readings = lex.setdefault(v, [])
+                if reading not in readings and not (v != words and readings):
+                    readings.append(reading)  # a written form wins over a generated one
+    return {k: tuple(v) for k, v in lex.items()}
+
+
+POSSESSIVE = ("ه", "ها", "هم")
+
+
+def _variants(words: tuple[str, ...], pos: str) -> list[tuple[str, ...]]:
+    first, rest = words[0], words[1:]
+    out = [words]
+    if pos == "noun" and not first.startswith("ال"):
+        out.append(("ال" + first, *rest))
+        if len(first) > 2 and not first.endswith(("ا", "ي", "ى")):  # not "قتيلا", "مدني"
+            base = first[:-1] + "ت" if first.endswith("ه") else first  # "دعوه" -> "دعوت"
+            definite = tuple(w if w.startswith("ال") else "ال" + w for w in rest)
+            out += [(base + suffix, *definite) for suffix in POSSESSIVE]
+    if pos == "verb" and not rest:
+        out += [(first + s,) for s in ("ه", "ها", "هم", "وا")]
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +141,8 @@ def find_triggers(tokens: Sequence[Token], first: int, end: int, taken: list[int
                 if key in lex:
                     if best is None or i + length > best.end:
                         prefix = tokens[i].norm[:plen]
-                        best = Trigger(i, i + length, *lex[key], stem, prefix)
+                        readings = lex[key]
+                        best = Trigger(i, i + length, *readings[0], stem, prefix, readings)
                     break
         if best is not None:
             out.append(best)
@@ -143,24 +169,47 @@ ARMED_WORDS = word_set.__wrapped__(
 )
 
 
+def reading(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> Trigger | None:
+    """The trigger with the first of its readings whose constraint holds, or None: «استعادة»
+    of weapons is a seizure, of a town a retaking."""
+    for cls, pos, constraint in trig.readings or ((trig.cls, trig.pos, trig.constraint),):
+        candidate = replace(trig, cls=cls, pos=pos, constraint=constraint)
+        if satisfied(candidate, tokens, sent):
+            return candidate
+    return None
+
+
 def satisfied(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> bool:
     """Does the trigger meet its lexicon constraint ("before:…", "after:…", "unless-after:…",
-    "armed:N")?"""
+    "unless-before:…", "armed:N")?"""
     if not trig.constraint or trig.constraint == "weak":
         return True
+    if ";" in trig.constraint:  # all of them
+        return all(
+            satisfied(replace(trig, constraint=c), tokens, sent) for c in trig.constraint.split(";")
+        )
     what, _, rest = trig.constraint.partition(":")
-    if what == "armed":
+    if what == "armed":  # fighters or forces leaving, named after the word or before it
         window = int(rest)
         armed = any(
             sent.mentions[i].kind in ("state_force", "armed_group")
-            and trig.end <= sent.mentions[i].first_token <= trig.end + window
+            and (
+                trig.end <= sent.mentions[i].first_token <= trig.end + window
+                or trig.first - window <= sent.mentions[i].end_token <= trig.first
+            )
             for i in sent.idx
         )
-        return armed or near(tokens, trig.end, trig.end + window, ARMED_WORDS)
+        return (
+            armed
+            or near(tokens, trig.end, trig.end + window, ARMED_WORDS)
+            or near(tokens, trig.first - window, trig.first, ARMED_WORDS)
+        )
     words, _, n = rest.rpartition(":")
     window = int(n)
     if what == "before":
         return near(tokens, trig.first - window, trig.first, word_set(words))
+    if what == "unless-before":  # "طائرات مسيرة" are drones, not a march
+        return not near(tokens, trig.first - window, trig.first, word_set(words))
     if what == "unless-after":  # "فجر الخميس" is dawn, not a bombing
         return not near(tokens, trig.end, trig.end + window, word_set(words))
     return near(tokens, trig.end, trig.end + window, word_set(words))
@@ -174,6 +223,8 @@ def polarity(tokens: Sequence[Token], trig: Trigger, first: int) -> tuple[bool, 
         if stems & NEGATORS and not _unmanned(tokens, k):
             negated = True
         if stems & HEDGES:
+            hedged = True
+        if stems & CONTENT_HEADS and k >= trig.first - 3 and trig.pos == "noun":
             hedged = True
     for k in range(first, trig.first):
         if tokens[k].norm in DENIAL_VERBS or tokens[k].norm[1:] in DENIAL_VERBS:

@@ -1,0 +1,54 @@
+"""The trigger lexicon (kg/data/triggers.tsv): readings chosen by context, generated forms."""
+
+
+def facts(ex) -> list[str]:
+    return sorted(e.cls for e in ex.events if not e.negated and not e.hedged)
+
+
+def test_events_recovering_weapons_is_a_seizure_recovering_a_town_a_retaking(run):
+    assert facts(run("وتمكن الجيش من استعادة كميات من الأسلحة والذخائر.")) == ["Looting"]
+    assert facts(run("استعاد الجيش اليمني السيطرة على منطقة بير السلامي.")) == [
+        "GovernmentRegainsTerritory"
+    ]
+    assert facts(run("وعثرت القوات على كمية من المتفجرات في المنزل.")) == ["Looting"]
+
+
+def test_events_drones_are_no_march_and_shells_made_are_no_shelling(run):
+    assert "Protest" not in facts(run("ودمرت الغارات مخازن لطائرات مسيرة في المدينة."))
+    assert "Protest" in facts(run("خرجت مسيرة حاشدة في المدينة ضد الحصار."))
+    assert "Shelling" not in facts(run("واستهدفت الغارات مصانع لإنتاج القذائف في المدينة."))
+    assert "Shelling" in facts(run("وسقطت قذائف على حي سكني في المدينة."))
+
+
+def test_events_a_denial_is_no_refusal(run):
+    assert "Rejection" not in facts(run("ونفت الحكومة هذه الاتهامات."))
+    assert "Rejection" in facts(run("ورفضت الحكومة المبادرة."))
+
+
+def test_events_opening_fire_is_no_missile_attack(run):
+    classes = facts(run("وأطلق الجنود النار على المتظاهرين قرب الحدود."))
+    assert "Shelling" not in classes and classes, classes
+    assert facts(run("وأطلقت الميليشيا صاروخا على المدينة.")) == ["Shelling"]
+
+
+def test_events_what_was_destroyed_decides_the_class(run):
+    assert facts(run("ودمرت الدفاعات الجوية صاروخا أطلقه الحوثيون على المدينة.")) == ["Shelling"]
+    assert facts(run("ودمر سلاح الجو مفاعلا في الصحراء.")) == ["AirStrike"]
+    assert facts(run("وتمكن الجيش من تدمير مخازن للسلاح تابعة للميليشيات.")) == ["Looting"]
+
+
+def test_events_possessive_forms_of_nouns_are_triggers(run):
+    assert facts(run("وجددت الحكومة دعواتها إلى وقف الحرب.")) == ["Appeal"]
+    assert facts(run("وحمل الرئيس الجيش مسؤولية مقتل المتظاهرين.")) == ["Killing", "Statement"]
+
+
+def test_events_a_habit_and_the_content_of_an_agreement_are_not_facts(run):
+    assert "Statement" not in facts(run("لكن دمشق عادة ما تتهم إسرائيل بشن غارات."))
+    ex = run("أعلنت روسيا التوصل إلى اتفاق مبدئي على انسحاب مقاتلي المعارضة من المدينة.")
+    assert "Withdrawal" not in facts(ex)
+    assert any(e.cls == "Withdrawal" and e.hedged for e in ex.events)
+
+
+def test_events_fighters_named_before_the_verb_of_leaving(run):
+    assert facts(run("وكانت عناصر الجيش غادرت المدينة في عام 2012.")) == ["Withdrawal"]
+    assert facts(run("وغادر الوزير المدينة أمس.")) == []
