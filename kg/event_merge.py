@@ -211,11 +211,23 @@ def _fatality_figures(ev: Event) -> set[int]:
     return {c.value for c in ev.counts if c.what == "fatalities"}
 
 
+SIDES = {"fighters": "armed", "soldiers": "state"}  # who fell, by the count noun
+
+
+def _sides(ev: Event) -> set[str]:
+    return {SIDES[c.what] for c in ev.counts if c.what in SIDES}
+
+
 def _same_toll(a: Event, b: Event) -> bool:
     """Compatible death tolls: one telling gives none, or both give the same single figure.
-    Two figures in one event are a total and a part of it (told with «بينهم»)."""
+    Two figures in one event are a total and a part of it (told with «بينهم»). In a battle,
+    the dead of one side and the dead of the other («300 مسلح» … «25 من قوات الأمن») are
+    two figures of one happening."""
     fa, fb = _fatality_figures(a), _fatality_figures(b)
-    return not fa or not fb or (fa == fb and len(fa) == 1)
+    if not fa or not fb or (fa == fb and len(fa) == 1):
+        return True
+    sa, sb = _sides(a), _sides(b)
+    return a.cls == b.cls == "ArmedClash" and len(sa) == len(sb) == 1 and sa != sb
 
 
 def _same_time(a: TimeValue | None, b: TimeValue | None) -> bool:

@@ -110,6 +110,9 @@ def extract_events(
         by_sentence.setdefault(m.sentence, []).append(mi)
     pub = publication_time(doc.date)
     events: list[Event] = []
+    # triggers that only name again a happening told elsewhere in the article: an event of
+    # their own only when it joins such a telling («العملية العسكرية» of an operation launched)
+    referring: set[tuple[int, int]] = set()
     for s in analysis.sentences:
         sent = Sentence(mentions, by_sentence.get(s.index, []))
         found = find_triggers(tokens, s.first_token, s.end_token, taken)
@@ -120,6 +123,8 @@ def extract_events(
             for t in triggers
             if t.cls not in ("Injury", "NonEvent") and (t.constraint != "weak" or strong_violent)
         ]
+        referring |= {(tokens[t.first].start, tokens[t.end - 1].end) for t in live
+                      if t.constraint == "refers"}  # fmt: skip
         if not live:  # nothing happens in this sentence: no need for its times and figures
             continue
         sources = sources_of(tokens, sent)
@@ -170,7 +175,8 @@ def extract_events(
         local, zero = zero_tolls(local)
         local = [_destruction(e) for e in merge_in_sentence(local)]
         events += [killing_class(e, mentions) for e in attach_counts(local, counts + zero)]
-    return merge_in_document(events, mentions, country_of)
+    merged = merge_in_document(events, mentions, country_of)
+    return [e for e in merged if not set(e.triggers) <= referring]
 
 
 def _destruction(ev: Event) -> Event:

@@ -182,7 +182,7 @@ def reading(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> Trigger |
 def satisfied(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> bool:
     """Does the trigger meet its lexicon constraint ("before:…", "after:…", "unless-after:…",
     "unless-before:…", "armed:N")?"""
-    if not trig.constraint or trig.constraint == "weak":
+    if trig.constraint in ("", "weak", "refers"):
         return True
     if ";" in trig.constraint:  # all of them
         return all(

@@ -52,3 +52,13 @@ def test_events_a_habit_and_the_content_of_an_agreement_are_not_facts(run):
 def test_events_fighters_named_before_the_verb_of_leaving(run):
     assert facts(run("وكانت عناصر الجيش غادرت المدينة في عام 2012.")) == ["Withdrawal"]
     assert facts(run("وغادر الوزير المدينة أمس.")) == []
+
+
+def test_events_an_operation_named_again_is_an_event_only_with_its_launch(run):
+    ex = run("أطلق الجيش عملية عسكرية في ريف إدلب أمس. وقال المتحدث إن العملية العسكرية مستمرة.")
+    [offensive] = [e for e in ex.events if e.cls == "OffensiveAnnounced"]
+    assert len(offensive.triggers) == 2
+    ex = run("وقال المتحدث إن العملية العسكرية مستمرة في ريف إدلب.")
+    assert "OffensiveAnnounced" not in facts(ex)
+    ex = run("وكانت العمليات العسكرية التي يخوضها الجيش قد أسفرت عن تحرير عدة قرى.")
+    assert "OffensiveAnnounced" in facts(ex)

@@ -62,3 +62,11 @@ def test_dates_a_month_named_without_a_year_is_the_latest_before_publication():
     toks = analyse(text).tokens
     [(_, _, t)] = find_times(toks, 0, len(toks), text, "2018-03-21")
     assert t.value == "2018-03-20"
+
+
+def test_events_merge_the_dead_of_both_sides_of_one_battle(run):
+    ex = run(
+        "وقال الحاكم إن أكثر من 300 مسلح قتلوا في معركة في المدينة. "
+        "وأشار إلى أن 25 جنديا قتلوا أيضا في المعركة."
+    )
+    assert [e.cls for e in ex.events] == ["ArmedClash"], [e.cls for e in ex.events]
