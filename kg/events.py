@@ -123,6 +123,8 @@ def extract_events(
             for t in triggers
             if t.cls not in ("Injury", "NonEvent") and (t.constraint != "weak" or strong_violent)
         ]
+        if any(t.constraint != "alone" for t in live):  # a statement only when nothing else
+            live = [t for t in live if t.constraint != "alone"]  # happens in its sentence
         referring |= {(tokens[t.first].start, tokens[t.end - 1].end) for t in live
                       if t.constraint == "refers"}  # fmt: skip
         if not live:  # nothing happens in this sentence: no need for its times and figures

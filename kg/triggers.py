@@ -59,16 +59,18 @@ def trigger_lexicon() -> dict[tuple[str, ...], tuple[Reading, ...]]:
     """Normalised trigger form -> its readings (class, part of speech, constraint), in lexicon
     order, with generated variants: the article on nouns, possessive suffixes on nouns
     («دعواتها», «حملته العسكرية»), object suffixes on verbs («اغتالته»)."""
-    lex: dict[tuple[str, ...], list[Reading]] = {}
+    written: dict[tuple[str, ...], list[Reading]] = {}
+    generated: dict[tuple[str, ...], list[Reading]] = {}
     for row in rows("triggers.tsv"):
         reading = (row["class"], row["pos"], row["constraint"])
         for form in row["forms"].split("|"):
             words = tuple(normalise(form).split())
             for v in _variants(words, row["pos"]):
-                readings = lex.setdefault(v, [])
-                if reading not in readings and not (v != words and readings):
-                    readings.append(reading)  # a written form wins over a generated one
-    return {k: tuple(v) for k, v in lex.items()}
+                readings = (written if v == words else generated).setdefault(v, [])
+                if reading not in readings:
+                    readings.append(reading)
+    # a written form has only its own readings: «سيطرة» is the noun, not «سيطر» + «ه»
+    return {k: tuple(written.get(k) or generated[k]) for k in written.keys() | generated.keys()}
 
 
 POSSESSIVE = ("ه", "ها", "هم")
@@ -84,7 +86,10 @@ def _variants(words: tuple[str, ...], pos: str) -> list[tuple[str, ...]]:
             definite = tuple(w if w.startswith("ال") else "ال" + w for w in rest)
             out += [(base + suffix, *definite) for suffix in POSSESSIVE]
     if pos == "verb" and not rest:
-        out += [(first + s,) for s in ("ه", "ها", "هم", "وا")]
+        # a form IV verb with «ه» reads as its masdar: «اشاده» is «إشادة» (praise), not
+        # «أشاده»
+        form_iv = len(first) == 4 and first.startswith("ا")
+        out += [(first + s,) for s in ("ه", "ها", "هم", "وا") if not (s == "ه" and form_iv)]
     return out
 
 
@@ -182,7 +187,7 @@ def reading(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> Trigger |
 def satisfied(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> bool:
     """Does the trigger meet its lexicon constraint ("before:…", "after:…", "unless-after:…",
     "unless-before:…", "armed:N")?"""
-    if trig.constraint in ("", "weak", "refers"):
+    if trig.constraint in ("", "weak", "refers", "alone"):
         return True
     if ";" in trig.constraint:  # all of them
         return all(
@@ -204,6 +209,8 @@ def satisfied(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> bool:
             or near(tokens, trig.end, trig.end + window, ARMED_WORDS)
             or near(tokens, trig.first - window, trig.first, ARMED_WORDS)
         )
+    if what == "parties":
+        return _parties(trig, tokens, sent, int(rest)) >= 2
     words, _, n = rest.rpartition(":")
     window = int(n)
     if what == "before":
@@ -213,6 +220,35 @@ def satisfied(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> bool:
     if what == "unless-after":  # "فجر الخميس" is dawn, not a bombing
         return not near(tokens, trig.end, trig.end + window, word_set(words))
     return near(tokens, trig.end, trig.end + window, word_set(words))
+
+
+PARTY_KINDS = frozenset(ACTOR_KINDS) | {"country", "settlement"}  # «اتهمت دمشق واشنطن»
+
+
+def _parties(trig: Trigger, tokens: Sequence[Token], sent: Sentence, window: int) -> int:
+    """Who takes part in a verb of accusing: the subject just before it (in its clause), and
+    the mentions after it up to what the accusation is about (the first «بـ» word:
+    «اتهم فصيل جيش الإسلام النظام بطمس الأدلة»)."""
+    stop = min(trig.end + window, len(tokens))
+    for k in range(trig.end, stop):
+        if not tokens[k].is_word:
+            continue
+        if any(p and tokens[k].norm[:p].endswith("ب") for _, p in clitic_variants(tokens[k].norm)):
+            stop = k
+            break
+    lo = trig.first
+    while lo > max(trig.first - 3, 0) and tokens[lo - 1].is_word:
+        lo -= 1  # the subject of «دمشق تتهم …», within the clause
+    found = {
+        sent.mentions[i].entity_key
+        for i in sent.idx
+        if sent.mentions[i].kind in PARTY_KINDS
+        and (
+            trig.end <= sent.mentions[i].first_token < stop
+            or lo <= sent.mentions[i].first_token < trig.first
+        )
+    }
+    return len(found)
 
 
 def polarity(tokens: Sequence[Token], trig: Trigger, first: int) -> tuple[bool, bool]:

@@ -62,3 +62,21 @@ def test_events_an_operation_named_again_is_an_event_only_with_its_launch(run):
     assert "OffensiveAnnounced" not in facts(ex)
     ex = run("وكانت العمليات العسكرية التي يخوضها الجيش قد أسفرت عن تحرير عدة قرى.")
     assert "OffensiveAnnounced" in facts(ex)
+
+
+def test_events_an_accusation_names_two_parties(run):
+    assert facts(run("واتهمت الحكومة اليمنية الحوثيين بقصف الأحياء السكنية.")) == [
+        "Shelling",
+        "Statement",
+    ]
+    # passive: only the accused is named before what the accusation is about
+    assert "Statement" not in facts(run("وذلك إثر هجوم اتهم النظام السوري بتنفيذه."))
+
+
+def test_events_praise_and_condemnation_nouns_are_not_verbs_with_a_suffix(run):
+    assert "Statement" not in facts(run("ويحظى المحافظ بإشادة واسعة في المدينة."))
+
+
+def test_events_an_announcement_is_a_statement_only_when_nothing_else_happens(run):
+    assert facts(run("أعلنت روسيا دعمها الكامل للحكومة.")) == ["Statement"]
+    assert facts(run("أعلن الجيش أنه شن غارة على المدينة.")) == ["AirStrike"]
