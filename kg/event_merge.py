@@ -24,11 +24,16 @@ VIOLENT = (
     "GovernmentRegainsTerritory",
     "NonStateActorTakesTerritory",
     "Destruction",  # part of the strike or battle of its sentence, else property destroyed
+    "Interception",  # resolved to the attack it shot down before any merge
 )
 SPECIFIC_ATTACKS = ("AirStrike", "Shelling", "Bombing")
 VERBAL = ("Statement", "Appeal", "Rejection")
+# the fighting, a strike or a destruction and the change of control it brought are two events
+APART_FROM_TERRITORY = ("ArmedClash", "AirStrike", "Shelling", "Bombing", "AttackOnCivilians",
+                        "Destruction")  # fmt: skip
 BATTLE_AND_TERRITORY = tuple(
-    frozenset({"ArmedClash", c})
+    frozenset({a, c})
+    for a in APART_FROM_TERRITORY
     for c in ("GovernmentRegainsTerritory", "NonStateActorTakesTerritory", "TakeControl")
 )
 TERRITORY = {"GovernmentRegainsTerritory", "NonStateActorTakesTerritory"}
@@ -73,10 +78,12 @@ def _vague_after_merge(a: Event, b: Event, cls: str) -> bool:
 
 
 def merge_in_sentence(events: list[Event]) -> list[Event]:
-    """A killing and the attack that caused it, or one class told twice, are one event."""
+    """A killing and the attack that caused it, or one class told twice, are one event. A
+    killing joins the nearest attack («غارتين على دوما، فضلا عن مقتل امرأة جراء قصف»: the
+    shelling), so killings are placed after the attacks are."""
     out: list[Event] = []
-    for ev in events:
-        target = None
+    for ev in sorted(events, key=lambda e: e.cls == "Killing"):
+        candidates = []
         for k, other in enumerate(out):
             same = (
                 other.cls == ev.cls or {other.cls, ev.cls} <= TERRITORY
@@ -90,15 +97,16 @@ def merge_in_sentence(events: list[Event]) -> list[Event]:
                     and ev.cls != other.cls
                     and _refined(ev, other) is None
                 )
-                # the fighting and the change of control it brought are two events
                 and {ev.cls, other.cls} not in BATTLE_AND_TERRITORY
             )
             if same or violent_pair:
-                target = k
-                break
-        if target is None:
+                candidates.append(k)
+        if not candidates:
             out.append(ev)
             continue
+        target = candidates[0]
+        if ev.cls == "Killing":
+            target = min(candidates, key=lambda k: _distance(out[k], ev))
         other = out[target]
         if other.cls in TERRITORY and ev.cls in TERRITORY:  # the one whose agent is known decides
             if _has_agent(ev) != _has_agent(other):
@@ -112,7 +120,11 @@ def merge_in_sentence(events: list[Event]) -> list[Event]:
         else:
             cls = max((other.cls, ev.cls), key=lambda c: VIOLENT_RANK.get(c, -1))
         out[target] = _merge(other, ev, cls)
-    return out
+    return sorted(out, key=lambda e: e.triggers[0])
+
+
+def _distance(a: Event, b: Event) -> int:
+    return min(max(x[0] - y[1], y[0] - x[1], 0) for x in a.triggers for y in b.triggers)
 
 
 def _has_agent(ev: Event) -> bool:

@@ -57,7 +57,9 @@ AIR_FORCE = word_set.__wrapped__(
 )
 
 
-def _destruction_class(tokens: Sequence[Token], trig: Trigger) -> str | None:
+def _destruction_class(
+    tokens: Sequence[Token], trig: Trigger, object_only: bool = False
+) -> str | None:
     """What was destroyed, then by what: a missile shot down belongs to the missile attack,
     a drone to the drone strike («دمرت الدفاعات الجوية صاروخا باليستيا»); destruction by
     aircraft is an air strike («دمر سلاح الجو المفاعل»). None: property destroyed."""
@@ -65,7 +67,7 @@ def _destruction_class(tokens: Sequence[Token], trig: Trigger) -> str | None:
         return "Shelling"
     if near(tokens, trig.end, trig.end + 6, DESTROYED_AIRCRAFT):
         return "AirStrike"
-    if near(tokens, trig.first - 4, trig.end + 4, AIR_FORCE):
+    if not object_only and near(tokens, trig.first - 4, trig.end + 4, AIR_FORCE):
         return "AirStrike"
     return None
 
@@ -83,7 +85,9 @@ def _resolve_class(
             return "GovernmentRegainsTerritory"
         if kinds.get("agent") == "armed_group":
             return "NonStateActorTakesTerritory"
-        regain = any(w in trigger_norm for w in ("استعاد", "حرر", "تحرير", "طهر"))
+        # retaking, liberating, clearing or routing («دحر الميليشيات») is what states are told
+        # doing; a bare «سيطر» with no agent is a group's taking
+        regain = any(w in trigger_norm for w in ("استعاد", "حرر", "تحرير", "طهر", "دحر", "طرد"))
         return "GovernmentRegainsTerritory" if regain else "NonStateActorTakesTerritory"
     if weapon is not None:
         return weapon
@@ -137,13 +141,15 @@ def extract_events(
             negated, hedged = polarity(tokens, trig, s.first_token)
             roles, place = roles_of(tokens, trig, sent, sources)
             norm = " ".join(tokens[k].norm for k in range(trig.first, trig.end))
-            if trig.cls == "Destruction":
-                near = _destruction_class(tokens, trig)
+            if trig.cls in ("Destruction", "Interception"):
+                near = _destruction_class(tokens, trig, trig.cls == "Interception")
+                if near is None and trig.cls == "Interception":
+                    continue  # «اعترض على القرار»: an objection, not a missile shot down
             elif trig.cls in ("Attack", "Shelling"):
                 near = _weapon_class(tokens, trig)
             else:
                 near = None
-            weapon = near if trig.cls in ("Attack", "Destruction") else None
+            weapon = near if trig.cls in ("Attack", "Destruction", "Interception") else None
             bombardment = (  # a bare "قصف", not "قصف مدفعي"
                 trig.cls == "Shelling"
                 and trig.end - trig.first == 1

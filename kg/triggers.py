@@ -251,14 +251,26 @@ def _parties(trig: Trigger, tokens: Sequence[Token], sent: Sentence, window: int
     return len(found)
 
 
+RELATIVES = {normalise(w) for w in ("الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان",
+                                    "اللتان", "اللواتي", "اللاتي")}  # fmt: skip
+PERFECT_AUXILIARIES = {normalise(w) for w in ("كان", "كانت", "كانوا", "وكان", "وكانت")}
+
+
 def polarity(tokens: Sequence[Token], trig: Trigger, first: int) -> tuple[bool, bool]:
-    """(negated, hedged) from the words just before the trigger, or a denial verb earlier."""
+    """(negated, hedged) from the words just before the trigger, or a denial verb earlier.
+    A relative clause asserts its own content: «لوقف تقدم المتمردين الذين سيطروا على صنعاء»
+    (the taking happened), so words before a relative pronoun do not reach past it."""
     negated = hedged = False
-    for k in range(max(first, trig.first - 4), trig.first):
+    lo = max(first, trig.first - 4)
+    for k in range(trig.first - 1, lo - 1, -1):
+        if tokens[k].norm in RELATIVES:
+            lo = k + 1
+            break
+    for k in range(lo, trig.first):
         stems = {s for s, _ in clitic_variants(tokens[k].norm)}
         if stems & NEGATORS and not _unmanned(tokens, k):
             negated = True
-        if stems & HEDGES:
+        if stems & HEDGES and not _perfect_qad(tokens, k, first):
             hedged = True
         if stems & CONTENT_HEADS and k >= trig.first - 3 and trig.pos == "noun":
             hedged = True
@@ -271,6 +283,16 @@ def polarity(tokens: Sequence[Token], trig: Trigger, first: int) -> tuple[bool, 
         if tokens[k].norm in ANTICIPATED:
             hedged = True  # "ضربة وشيكة", "الضربة المرتقبة"
     return negated, hedged
+
+
+def _perfect_qad(tokens: Sequence[Token], k: int, first: int) -> bool:
+    """«قد» before a perfect verb asserts («كان التنظيم قد أعلن مسؤوليته»); only before an
+    imperfect («قد يكون») does it hedge."""
+    if tokens[k].norm != "قد":
+        return False
+    after = tokens[k + 1].norm if k + 1 < len(tokens) else ""
+    earlier = {tokens[j].norm for j in range(max(first, k - 6), k)}
+    return bool(earlier & PERFECT_AUXILIARIES) or not after.startswith(("ي", "ت", "ن"))
 
 
 UNMANNED = {normalise(w) for w in ("طيار", "طيارين")}

@@ -456,3 +456,13 @@ def test_events_a_country_and_a_place_in_another_country_are_not_one_happening()
     )
     assert len(apart) == 2
     assert len(merge_in_document([rockets, missile], [israel, jazan])) == 1  # no countries known
+
+
+def test_polarity_a_relative_clause_and_qad_before_a_perfect_assert(run):
+    ex = run("وتدخل التحالف لوقف تقدم المتمردين الذين سيطروا على العاصمة صنعاء في 2014.")
+    taking = [e for e in ex.events if e.cls == "NonStateActorTakesTerritory"]
+    assert taking and not taking[0].hedged
+    ex = run("وكان التنظيم قد أعلن مسؤوليته عن هجوم بصواريخ على القاعدة.")
+    assert [e.cls for e in ex.events if not e.hedged] == ["Shelling"]
+    ex = run("قد يشن التحالف غارات على المدينة.")
+    assert all(e.hedged for e in ex.events) and ex.events

@@ -80,3 +80,9 @@ def test_events_praise_and_condemnation_nouns_are_not_verbs_with_a_suffix(run):
 def test_events_an_announcement_is_a_statement_only_when_nothing_else_happens(run):
     assert facts(run("أعلنت روسيا دعمها الكامل للحكومة.")) == ["Statement"]
     assert facts(run("أعلن الجيش أنه شن غارة على المدينة.")) == ["AirStrike"]
+
+
+def test_events_a_missile_shot_down_is_a_telling_of_the_missile_attack(run):
+    ex = run("اعترضت الدفاعات الجوية مساء الإثنين صاروخا باليستيا أطلقه الحوثيون باتجاه المدينة.")
+    assert facts(ex) == ["Shelling"]
+    assert facts(run("واعترضت روسيا على صيغة القرار.")) == []

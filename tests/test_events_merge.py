@@ -70,3 +70,17 @@ def test_events_merge_the_dead_of_both_sides_of_one_battle(run):
         "وأشار إلى أن 25 جنديا قتلوا أيضا في المعركة."
     )
     assert [e.cls for e in ex.events] == ["ArmedClash"], [e.cls for e in ex.events]
+
+
+def test_events_merge_a_killing_joins_the_nearest_attack(run):
+    ex = run(
+        "وأشار المرصد إلى وقوع غارتين على بلدة دوما، فضلا عن مقتل امرأة جراء قصف "
+        "بقذائف مدفعية استهدف بلدة حمورية."
+    )
+    killed = [e for e in ex.events if any(ex.document.text[a:b] == "مقتل" for a, b in e.triggers)]
+    assert [e.cls for e in killed] == ["Shelling"], [(e.cls, e.triggers) for e in ex.events]
+
+
+def test_events_merge_a_retaking_and_the_strikes_beside_it_are_two_events(run):
+    ex = run("وجاءت الضربات بعد استعادة القوات الحكومية السيطرة على بلدة دوما.")
+    assert sorted(e.cls for e in ex.events) == ["AirStrike", "GovernmentRegainsTerritory"]
