@@ -8,8 +8,12 @@ the specific one it joins.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
 
 from kg.model import Event, Mention, TimeValue
 
@@ -38,6 +42,7 @@ BATTLE_AND_TERRITORY = tuple(
 )
 TERRITORY = {"GovernmentRegainsTerritory", "NonStateActorTakesTerritory"}
 ARMED_KINDS = ("state_force", "armed_group", "government", "country")
+STATE_KINDS = ("state_force", "government", "country")
 # when a killing and an attack are one event, the more specific class names it
 VIOLENT_RANK = {c: n for n, c in enumerate((
     "Destruction", "Killing", "Attack", "ArmedClash", "NonStateActorTakesTerritory", "GovernmentRegainsTerritory",
@@ -161,12 +166,21 @@ def merge_in_document(
 
     def agents(e: Event) -> set[str | None]:
         """Who did it, as far as it can tell two happenings apart: for violence only armed
-        actors and states (a spokesman or a ministry quoted beside a strike is not its agent)."""
-        return {
-            key(mi)
-            for role, mi in e.roles
-            if role == "agent" and (e.cls in VERBAL or mentions[mi].kind in ARMED_KINDS)
-        }
+        actors and states (a spokesman quoted beside a strike is not its agent), and a
+        state's forces are the state («الجيش الإسرائيلي», «سلاح الجو الإسرائيلي», «إسرائيل»)."""
+        if e.cls in VERBAL:
+            return {key(mi) for role, mi in e.roles if role == "agent"}
+        out: set[str | None] = set()
+        for role, mi in e.roles:
+            m = mentions[mi]
+            if role != "agent" or m.kind not in ARMED_KINDS:
+                continue
+            country = country_of.get(m.entity_key) if m.kind in STATE_KINDS else None
+            if country is not None:
+                out.add(country)
+            elif m.method != "phrase":  # a description made of words is no identity
+                out.add(m.entity_key)
+        return out
 
     out: list[Event] = []
     for ev in events:
@@ -188,7 +202,7 @@ def merge_in_document(
             if ev.cls in VERBAL:  # what one party says is not what another says
                 fits = who[0] == who[1]
             else:
-                fits = len(who[0] | who[1]) <= 1 or ev.back_reference
+                fits = not _other_agents(who[0], who[1]) or ev.back_reference
             if same_place or (unplaced and fits):
                 if target is None or not back:  # the most recent such event: keep looking
                     target = k  # (a bare back reference: the first, the article's main one)
@@ -199,6 +213,28 @@ def merge_in_document(
         else:
             out[target] = _merge(out[target], ev, _refined(ev, out[target]))
     return out
+
+
+@lru_cache(maxsize=1)
+def _generic_actors() -> frozenset[str]:
+    """The keys of the generic actor phrases of ``kg/data/local_actors.tsv`` («الميليشيات»,
+    «المقاتلين», «مسلحين حوثيين»): descriptions, not identities."""
+    text = resources.files("kg").joinpath("data", "local_actors.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    return frozenset(
+        f"local:{r['kind']}/{r['label_en'].lower().replace(' ', '-')}"
+        for r in rows
+        if "generic" in (r.get("evidence") or "")
+    )
+
+
+def _other_agents(a: set[str | None], b: set[str | None]) -> bool:
+    """Do two tellings name different perpetrators? Only names tell them apart: «ميليشيات
+    الحوثي» and «الميليشيات», «الميليشيات الإيرانية» or «مسلحين حوثيين» may be the same
+    fighters told by a descriptive phrase."""
+    generic = _generic_actors()
+    named = [{k for k in x if k and k not in generic} for x in (a, b)]
+    return bool(named[0] and named[1] and not named[0] & named[1])
 
 
 def _bare_back_reference(ev: Event) -> bool:

@@ -84,3 +84,21 @@ def test_events_merge_a_killing_joins_the_nearest_attack(run):
 def test_events_merge_a_retaking_and_the_strikes_beside_it_are_two_events(run):
     ex = run("وجاءت الضربات بعد استعادة القوات الحكومية السيطرة على بلدة دوما.")
     assert sorted(e.cls for e in ex.events) == ["AirStrike", "GovernmentRegainsTerritory"]
+
+
+def test_events_merge_a_descriptive_phrase_and_a_state_s_forces_are_no_other_perpetrator():
+    houthis = _mention(0, 5, "Q3042087", "armed_group", 0)
+    militias = _mention(40, 49, "local:armed_group/militias", "armed_group", 1)
+    army = _mention(80, 95, "Q58967", "state_force", 2)
+    israel = _mention(120, 127, "Q801", "country", 3)
+    jaysh = _mention(160, 170, "local:armed_group/jaysh-al-islam", "armed_group", 4)
+    shelled = Event("Shelling", ((10, 14),), 0, (("agent", 0),), None)
+    again = Event("Shelling", ((50, 54),), 1, (("agent", 1),), None)
+    assert len(merge_in_document([shelled, again], [houthis, militias])) == 1
+    struck = Event("AirStrike", ((100, 104),), 2, (("agent", 2),), None)
+    told = Event("AirStrike", ((130, 134),), 3, (("agent", 3),), None)
+    ms = [houthis, militias, army, israel]
+    assert len(merge_in_document([struck, told], ms, {"Q58967": "Q801", "Q801": "Q801"})) == 1
+    other = Event("Shelling", ((180, 184),), 4, (("agent", 4),), None)
+    ms = [houthis, militias, army, israel, jaysh]
+    assert len(merge_in_document([shelled, other], ms)) == 2  # two named groups
