@@ -200,7 +200,8 @@ def merge_in_document(
             unplaced = same_place or back or open_place(ev) or open_place(other)
             who = [agents(e) for e in (ev, other)]
             if ev.cls in VERBAL:  # what one party says is not what another says
-                fits = who[0] == who[1]
+                # …unless a definite noun tells it again with no speaker («الاعتراف»)
+                fits = who[0] == who[1] or (ev.back_reference and not who[0])
             else:
                 fits = not _other_agents(who[0], who[1]) or ev.back_reference
             if same_place or (unplaced and fits):

@@ -162,7 +162,9 @@ def extract_events(
             time = _own_time(trig, _time_takers(tokens, live, trig), times) or pub
             span = (tokens[trig.first].start, tokens[trig.end - 1].end)
             # a definite noun ("الغارة", "بالهجوم") may refer back to a happening told before
-            back = trig.pos == "noun" and trig.stem.startswith("ال")
+            back = trig.pos == "noun" and (
+                trig.stem.startswith("ال") or _definite_construct(tokens, trig, taken)
+            )
             local.append(
                 Event(
                     cls,
@@ -185,6 +187,18 @@ def extract_events(
         events += [killing_class(e, mentions) for e in attach_counts(local, counts + zero)]
     merged = merge_in_document(events, mentions, country_of)
     return [e for e in merged if not set(e.triggers) <= referring]
+
+
+def _definite_construct(tokens: Sequence[Token], trig: Trigger, taken: list[int]) -> bool:
+    """A noun made definite by what it governs («إطلاق الصواريخ»: the launching of the
+    missiles): a thing, not an actor («قصف النظام» names who shelled)."""
+    k = trig.end
+    return (
+        trig.end - trig.first == 1
+        and k < len(tokens)
+        and tokens[k].norm.startswith("ال")
+        and taken[k] < 0
+    )
 
 
 def _destruction(ev: Event) -> Event:
