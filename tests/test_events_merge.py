@@ -102,3 +102,21 @@ def test_events_merge_a_descriptive_phrase_and_a_state_s_forces_are_no_other_per
     other = Event("Shelling", ((180, 184),), 4, (("agent", 4),), None)
     ms = [houthis, militias, army, israel, jaysh]
     assert len(merge_in_document([shelled, other], ms)) == 2  # two named groups
+
+
+def test_events_merge_a_definite_noun_with_no_speaker_tells_a_statement_again():
+    army = _mention(0, 14, "Q58967", "state_force", 0)
+    said = Event("Statement", ((20, 26),), 0, (("agent", 0),), None)
+    again = Event("Statement", ((50, 58),), 1, (), None, back_reference=True)
+    assert len(merge_in_document([said, again], [army])) == 1
+    other = Event("Statement", ((50, 58),), 1, (), None)  # a verb with no speaker found
+    assert len(merge_in_document([said, other], [army])) == 2
+
+
+def test_events_a_noun_made_definite_by_a_thing_refers_back(run):
+    # the launching is told again in a sentence that names another country: still one event
+    ex = run(
+        "أطلقت الميليشيا صاروخا على مدينة نجران. "
+        "وقال وزير في القاهرة إن إطلاق الصواريخ على المدن مخالف للقانون."
+    )
+    assert [(e.cls, len(e.triggers)) for e in ex.events] == [("Shelling", 2)]
