@@ -95,6 +95,13 @@ def merge_in_sentence(events: list[Event]) -> list[Event]:
             ) and other.negated == ev.negated
             violent_pair = (
                 ev.cls in VIOLENT
+                and (
+                    ev.hedged == other.hedged
+                    # «صاروخ … في طريقه لاستهداف جازان»: a generic attack word for what the
+                    # missile was meant to strike is a telling of the missile itself
+                    or _purpose_of(ev, other)
+                    or _purpose_of(other, ev)
+                )
                 and other.cls in VIOLENT
                 and not (
                     ev.cls in SPECIFIC_ATTACKS
@@ -126,6 +133,16 @@ def merge_in_sentence(events: list[Event]) -> list[Event]:
             cls = max((other.cls, ev.cls), key=lambda c: VIOLENT_RANK.get(c, -1))
         out[target] = _merge(other, ev, cls)
     return sorted(out, key=lambda e: e.triggers[0])
+
+
+def _purpose_of(hedged: Event, fact: Event) -> bool:
+    return (
+        hedged.hedged
+        and hedged.vague
+        and not hedged.negated
+        and fact.cls in SPECIFIC_ATTACKS
+        and not (fact.hedged or fact.negated or fact.vague)
+    )
 
 
 def _distance(a: Event, b: Event) -> int:

@@ -63,9 +63,9 @@ def _destruction_class(
     """What was destroyed, then by what: a missile shot down belongs to the missile attack,
     a drone to the drone strike («دمرت الدفاعات الجوية صاروخا باليستيا»); destruction by
     aircraft is an air strike («دمر سلاح الجو المفاعل»). None: property destroyed."""
-    if near(tokens, trig.end, trig.end + 6, DESTROYED_MISSILES):
-        return "Shelling"
-    if near(tokens, trig.end, trig.end + 6, DESTROYED_AIRCRAFT):
+    if near(tokens, trig.first - 3, trig.end + 6, DESTROYED_MISSILES):
+        return "Shelling"  # «صاروخ باليستي اعترضته الدفاعات»: the missile told before too
+    if near(tokens, trig.first - 3, trig.end + 6, DESTROYED_AIRCRAFT):
         return "AirStrike"
     if not object_only and near(tokens, trig.first - 4, trig.end + 4, AIR_FORCE):
         return "AirStrike"

@@ -120,3 +120,15 @@ def test_events_a_noun_made_definite_by_a_thing_refers_back(run):
         "وقال وزير في القاهرة إن إطلاق الصواريخ على المدن مخالف للقانون."
     )
     assert [(e.cls, len(e.triggers)) for e in ex.events] == [("Shelling", 2)]
+
+
+def test_events_merge_a_threatened_strike_is_no_telling_of_the_attack_beside_it(run):
+    ex = run("وكرر الرئيس تهديداته بتوجيه ضربات صاروخية ردا على هجوم كيميائي على دوما.")
+    assert [e.cls for e in ex.events if not e.hedged] == ["AttackOnCivilians"]
+
+
+def test_events_merge_what_a_missile_was_meant_to_strike_is_the_missile(run):
+    ex = run(
+        "ونشرت السلطات صورة شظايا صاروخ باليستي اعترضته الدفاعات الجوية في طريقه لاستهداف منطقة جازان."
+    )
+    assert [(e.cls, e.hedged, len(e.triggers)) for e in ex.events] == [("Shelling", False, 3)]
