@@ -15,6 +15,7 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
+from kg.arabic import normalise
 from kg.model import Event, Mention, TimeValue
 
 VIOLENT = (
@@ -43,6 +44,8 @@ BATTLE_AND_TERRITORY = tuple(
 TERRITORY = {"GovernmentRegainsTerritory", "NonStateActorTakesTerritory"}
 ARMED_KINDS = ("state_force", "armed_group", "government", "country")
 STATE_KINDS = ("state_force", "government", "country")
+PARTS = frozenset(normalise(w) for w in ("شمال", "جنوب", "شرق", "غرب", "وسط", "ريف", "محيط",
+                                         "شمالي", "جنوبي", "شرقي", "غربي"))  # fmt: skip
 # when a killing and an attack are one event, the more specific class names it
 VIOLENT_RANK = {c: n for n, c in enumerate((
     "Destruction", "Killing", "Attack", "ArmedClash", "NonStateActorTakesTerritory", "GovernmentRegainsTerritory",
@@ -154,7 +157,10 @@ def _has_agent(ev: Event) -> bool:
 
 
 def merge_in_document(
-    events: list[Event], mentions: list[Mention], country_of: Mapping[str, str] | None = None
+    events: list[Event],
+    mentions: list[Mention],
+    country_of: Mapping[str, str] | None = None,
+    text: str = "",
 ) -> list[Event]:
     """The same happening told twice is one event: the same class and day, and places and
     agents that do not conflict (the same entity, or one of the tellings does not name it or
@@ -199,6 +205,17 @@ def merge_in_document(
                 out.add(m.entity_key)
         return out
 
+    def surface(mi: int) -> tuple[str, ...]:
+        return tuple(normalise(text[mentions[mi].start : mentions[mi].end]).split())
+
+    def _within(a: int | None, b: int | None) -> bool:
+        """«شمال سيناء» and «سيناء»: a part of a place named by a direction and the place."""
+        if a is None or b is None or not text:
+            return False
+        sa, sb = surface(a), surface(b)
+        short, long = sorted((sa, sb), key=len)
+        return len(long) == len(short) + 1 and long[1:] == short and long[0] in PARTS
+
     out: list[Event] = []
     for ev in events:
         target = None
@@ -213,7 +230,9 @@ def merge_in_document(
                 or (other_countries(other, ev) and not back)
             ):
                 continue
-            same_place = key(ev.place) is not None and key(other.place) == key(ev.place)
+            same_place = key(ev.place) is not None and (
+                key(other.place) == key(ev.place) or _within(other.place, ev.place)
+            )
             unplaced = same_place or back or open_place(ev) or open_place(other)
             who = [agents(e) for e in (ev, other)]
             if ev.cls in VERBAL:  # what one party says is not what another says

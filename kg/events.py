@@ -185,7 +185,7 @@ def extract_events(
         local, zero = zero_tolls(local)
         local = [_destruction(e) for e in merge_in_sentence(local)]
         events += [killing_class(e, mentions) for e in attach_counts(local, counts + zero)]
-    merged = merge_in_document(events, mentions, country_of)
+    merged = merge_in_document(events, mentions, country_of, doc.text)
     return [e for e in merged if not set(e.triggers) <= referring]
 
 

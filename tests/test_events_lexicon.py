@@ -86,3 +86,8 @@ def test_events_a_missile_shot_down_is_a_telling_of_the_missile_attack(run):
     ex = run("اعترضت الدفاعات الجوية مساء الإثنين صاروخا باليستيا أطلقه الحوثيون باتجاه المدينة.")
     assert facts(ex) == ["Shelling"]
     assert facts(run("واعترضت روسيا على صيغة القرار.")) == []
+
+
+def test_events_preparing_for_a_taking_is_no_taking(run):
+    ex = run("وتحشد القوات تعزيزاتها تمهيدا لبدء عملية عسكرية تتيح للجيش السيطرة على المدينة.")
+    assert facts(ex) == []

@@ -132,3 +132,11 @@ def test_events_merge_what_a_missile_was_meant_to_strike_is_the_missile(run):
         "ونشرت السلطات صورة شظايا صاروخ باليستي اعترضته الدفاعات الجوية في طريقه لاستهداف منطقة جازان."
     )
     assert [(e.cls, e.hedged, len(e.triggers)) for e in ex.events] == [("Shelling", False, 3)]
+
+
+def test_events_merge_a_part_of_a_place_named_by_a_direction_is_that_place(run):
+    ex = run(
+        "وبدأ الجيش عملية شاملة في سيناء في فبراير الماضي. "
+        "وتشن قوات الأمن حملة عسكرية في شمال سيناء منذ أشهر."
+    )
+    assert [e.cls for e in ex.events] == ["OffensiveAnnounced"], [e.cls for e in ex.events]
