@@ -186,7 +186,11 @@ def extract_events(
         local = [_destruction(e) for e in merge_in_sentence(local)]
         events += [killing_class(e, mentions) for e in attach_counts(local, counts + zero)]
     merged = merge_in_document(events, mentions, country_of, doc.text)
-    return [e for e in merged if not set(e.triggers) <= referring]
+    return [
+        replace(e, cls="Looting") if e.cls == PROPERTY_DESTROYED else e
+        for e in merged
+        if not set(e.triggers) <= referring
+    ]
 
 
 def _definite_construct(tokens: Sequence[Token], trig: Trigger, taken: list[int]) -> bool:
@@ -201,10 +205,14 @@ def _definite_construct(tokens: Sequence[Token], trig: Trigger, taken: list[int]
     )
 
 
+PROPERTY_DESTROYED = "PropertyDestruction"
+
+
 def _destruction(ev: Event) -> Event:
     """Destruction that is no part of a strike or a battle of its sentence is the destruction
-    of property («تدمير مخازن للسلاح»: ACLED's looting/property destruction)."""
-    return replace(ev, cls="Looting") if ev.cls == "Destruction" else ev
+    of property («تدمير مخازن للسلاح»: ACLED's looting/property destruction). It is told
+    apart from a seizure («عثر على أسلحة») while tellings are merged, then is Looting."""
+    return replace(ev, cls=PROPERTY_DESTROYED) if ev.cls == "Destruction" else ev
 
 
 # "بعد معارك", "إثر غارات": a happening told as the background of the main one

@@ -91,3 +91,13 @@ def test_events_a_missile_shot_down_is_a_telling_of_the_missile_attack(run):
 def test_events_preparing_for_a_taking_is_no_taking(run):
     ex = run("وتحشد القوات تعزيزاتها تمهيدا لبدء عملية عسكرية تتيح للجيش السيطرة على المدينة.")
     assert facts(ex) == []
+
+
+def test_events_destroying_property_and_seizing_weapons_are_two_happenings(run):
+    ex = run(
+        "وعثر الجيش على كمية من المتفجرات في مواقع الميليشيات. "
+        "وأوضح القائد أن الجيش تمكن من تدمير مخازن للسلاح مطلع الأسبوع."
+    )
+    assert [e.cls for e in ex.events] == ["Looting", "Looting"]
+    ex = run("وهدم الجيش مئات المنازل في المدينة. وتواصلت أعمال الهدم أمس.")
+    assert [e.cls for e in ex.events] == ["Looting"]
