@@ -15,7 +15,9 @@ from kg.arabic import normalise
 from kg.mentions import clitic_variants
 from kg.model import ACTOR_KINDS, Mention, Token
 
-NEGATORS = {normalise(w) for w in ("لم", "لن", "لا", "ليس", "عدم", "دون", "بدون", "نفى", "نفت",
+# with «و»/«ف» written: the two-letter particles are too short to lose a clitic (MIN_STEM)
+NEGATORS = {normalise(w) for w in ("لم", "لن", "لا", "ليس", "ولم", "ولن", "ولا", "فلم", "فلن",
+                                   "فلا", "عدم", "دون", "بدون", "نفى", "نفت",
                                    "ينفي", "تنفي", "نفوا", "ينفون", "نافيا", "نافية", "تنفي")}  # fmt: skip
 HEDGES = {normalise(w) for w in ("حال", "إذا", "اذا", "لو", "قد", "سوف", "يعتزم", "تعتزم",
                                  "يهدد", "تهدد", "هدد", "هددت", "محتمل", "ربما", "يمكن",

@@ -101,3 +101,20 @@ def test_events_destroying_property_and_seizing_weapons_are_two_happenings(run):
     assert [e.cls for e in ex.events] == ["Looting", "Looting"]
     ex = run("وهدم الجيش مئات المنازل في المدينة. وتواصلت أعمال الهدم أمس.")
     assert [e.cls for e in ex.events] == ["Looting"]
+
+
+def test_events_declarations_replies_and_interventions(run):
+    assert "Statement" in facts(run("وكان العراق أعلن في ديسمبر النصر على التنظيم."))
+    assert "Statement" in facts(run("وقالت إن الحلف يعلن دعمه للضربات على المواقع."))
+    assert facts(run("رد الوزير السعودي على نظيرته الكندية في مؤتمر.")) == ["Statement"]
+    assert "Statement" not in facts(run("وقصفت الطائرات المدينة ردا على إطلاق صواريخ."))
+    assert facts(run("وتدخلت السعودية على رأس التحالف العسكري في 2015.")) == ["OffensiveAnnounced"]
+    assert facts(run("وتمكنت قوات الجيش من دخول مدينة البرح بعد أيام.")) == [
+        "GovernmentRegainsTerritory"
+    ]
+    assert facts(run("وسمحت السلطات بدخول مدينة المساعدات.")) == []
+
+
+def test_polarity_a_negator_written_with_its_conjunction(run):
+    ex = run("ولم يصدر حتى الآن رد رسمي عن الجيش على التقرير.")
+    assert ex.events and all(e.negated for e in ex.events)
