@@ -72,6 +72,27 @@ def _destruction_class(
     return None
 
 
+TRANSITIVE_MASDARS = ("تحرير", "دحر", "استعاده", "طرد", "اقتحام", "تطهير")
+
+
+def _doers(
+    roles: list[tuple[str, int]], trig: Trigger, ms: list[Mention], tokens: Sequence[Token]
+) -> list[tuple[str, int]]:
+    """The roles as far as they tell who did it: the genitive of a transitive masdar is what
+    was acted upon («تم خلالها دحر الميليشيات»: the militias were routed), not who acted."""
+    passive = any(  # «تم (خلالها) دحر …»
+        tokens[k].norm in ("تم", "يتم", "جري", "وتم")
+        for k in range(max(trig.first - 2, 0), trig.first)
+    )
+    if (trig.pos != "noun" and not passive) or not trig.stem.removeprefix("ال").startswith(
+        TRANSITIVE_MASDARS
+    ):
+        return roles
+    # the genitive follows at once, or after a hashtag sign («دحر #الميليشيات»)
+    genitive = (trig.end, trig.end + 1)
+    return [(r, i) for r, i in roles if not (r == "agent" and ms[i].first_token in genitive)]
+
+
 def _resolve_class(
     cls: str,
     roles: list[tuple[str, int]],
@@ -157,7 +178,9 @@ def extract_events(
             )
             if bombardment and near == "AirStrike":  # "قصفت طائرات حربية": an air strike
                 weapon = "AirStrike"
-            cls = _resolve_class(trig.cls, roles, mentions, norm, weapon)
+            cls = _resolve_class(
+                trig.cls, _doers(roles, trig, mentions, tokens), mentions, norm, weapon
+            )
             vague = (trig.cls == "Attack" and cls == "ArmedClash") or (bombardment and near is None)
             time = _own_time(trig, _time_takers(tokens, live, trig), times) or pub
             span = (tokens[trig.first].start, tokens[trig.end - 1].end)

@@ -118,3 +118,10 @@ def test_events_declarations_replies_and_interventions(run):
 def test_polarity_a_negator_written_with_its_conjunction(run):
     ex = run("ولم يصدر حتى الآن رد رسمي عن الجيش على التقرير.")
     assert ex.events and all(e.negated for e in ex.events)
+
+
+def test_events_what_a_masdar_governs_is_what_was_acted_upon(run):
+    ex = run("وتم خلالها دحر #الميليشيات_الانقلابية من مفرق الوازعية.")
+    assert facts(ex) == ["GovernmentRegainsTerritory"]
+    ex = run("وسيطرت الميليشيات على مفرق الوازعية.")
+    assert facts(ex) == ["NonStateActorTakesTerritory"]
