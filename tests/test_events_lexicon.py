@@ -125,3 +125,8 @@ def test_events_what_a_masdar_governs_is_what_was_acted_upon(run):
     assert facts(ex) == ["GovernmentRegainsTerritory"]
     ex = run("وسيطرت الميليشيات على مفرق الوازعية.")
     assert facts(ex) == ["NonStateActorTakesTerritory"]
+
+
+def test_events_a_response_and_a_named_intervention_are_no_events_of_their_own(run):
+    assert "Statement" not in facts(run("وشنت الطائرات غارات في ردها على هجوم صاروخي."))
+    assert facts(run("وقال المحافظ إن التدخل العسكري هو السبيل الوحيد.")) == []
