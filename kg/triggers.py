@@ -26,9 +26,16 @@ HEDGES = {normalise(w) for w in ("حال", "إذا", "اذا", "لو", "قد", "
                                  "محاولة", "تنفيذ", "تهديد", "يخطط", "تخطط", "إمكانية",
                                  "تهديدات", "تهديداته", "تهديداتها", "موعد", "قدرة", "قدرته",
                                  "قدرتها", "تريد", "يريد", "يريدون", "تسعى", "يسعى", "لتجنيب",
-                                 "تجنيب", "لتجنب", "تجنب", "عادة", "أجل", "تمهيدا", "تتيح", "يتيح")}  # fmt: skip
+                                 "تجنيب", "لتجنب", "تجنب", "عادة", "أجل", "تمهيدا", "تتيح", "يتيح",
+                                 "المخاوف", "يترقب", "تترقب", "يترقبون", "ترقب", "بهدف",
+                                 "بغية", "سعيا", "ضمان", "لضمان", "يضمن")}  # fmt: skip
 ANTICIPATED = {normalise(w) for w in ("وشيكة", "المرتقبة", "مرتقبة", "المحتملة", "محتملة",
-                                      "المقبلة", "المحتمل", "المرتقب", "المنتظرة")}  # fmt: skip
+                                      "المقبلة", "المحتمل", "المرتقب", "المنتظرة",
+                                      # alleged: «الهجوم الكيميائي المفترض»
+                                      "المفترض", "المفترضة", "مفترض", "مفترضة", "المزعوم",
+                                      "المزعومة")}  # fmt: skip
+# «عملية تحرير الميناء», «معركة تحرير الموصل»: the operation for a taking, not the taking
+OPERATION_HEADS = {normalise(w) for w in ("عملية", "معركة", "حملة", "معارك", "عمليات")}
 # the content of an agreement or a plan («اتفاق مبدئي على انسحاب المقاتلين») is not yet a fact
 CONTENT_HEADS = {normalise(w) for w in ("اتفاق", "الاتفاق", "اتفاقا", "اتفاقية", "الاتفاقية",
                                         "خطة", "الخطة", "مبادرة", "المبادرة", "مقترح", "اقتراح")}  # fmt: skip
@@ -284,6 +291,13 @@ def polarity(tokens: Sequence[Token], trig: Trigger, first: int) -> tuple[bool, 
     for k in range(trig.end, min(trig.end + 2, len(tokens))):
         if tokens[k].norm in ANTICIPATED:
             hedged = True  # "ضربة وشيكة", "الضربة المرتقبة"
+    if (
+        trig.cls == "TakeControl"
+        and trig.pos == "noun"
+        and trig.first > first
+        and {s for s, _ in clitic_variants(tokens[trig.first - 1].norm)} & OPERATION_HEADS
+    ):
+        hedged = True
     return negated, hedged
 
 

@@ -466,3 +466,16 @@ def test_polarity_a_relative_clause_and_qad_before_a_perfect_assert(run):
     assert [e.cls for e in ex.events if not e.hedged] == ["Shelling"]
     ex = run("قد يشن التحالف غارات على المدينة.")
     assert all(e.hedged for e in ex.events) and ex.events
+
+
+def test_polarity_alleged_awaited_and_aimed_at_are_not_facts(run):
+    for text in (
+        "وجمدت المنظمة عمل محققيها حول الهجوم الكيميائي المفترض في دوما.",
+        "وتزايدت المخاوف من مواجهة بين روسيا والغرب.",
+        "في وقت يترقب العالم ضربة غربية في سوريا.",
+        "وشنت الحركة هجمات من عدة اتجاهات بهدف السيطرة على المدينة.",
+        "وتهدف عملية تحرير الميناء إلى إيقاف التهريب.",
+    ):
+        ex = run(text)
+        hedged = [e.cls for e in ex.events if e.hedged]
+        assert hedged, (text, [(e.cls, e.hedged) for e in ex.events])
