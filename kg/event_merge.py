@@ -213,6 +213,8 @@ def merge_in_document(
         if a is None or b is None or not text:
             return False
         sa, sb = surface(a), surface(b)
+        if sa == sb:  # one name told twice in an article is one place
+            return True
         short, long = sorted((sa, sb), key=len)
         return len(long) == len(short) + 1 and long[1:] == short and long[0] in PARTS
 

@@ -93,6 +93,11 @@ def _doers(
     return [(r, i) for r, i in roles if not (r == "agent" and ms[i].first_token in genitive)]
 
 
+def _shot_down(tokens: Sequence[Token], trig: Trigger) -> bool:
+    lo, hi = trig.first - 3, trig.end + 6
+    return near(tokens, lo, hi, DESTROYED_MISSILES) or near(tokens, lo, hi, DESTROYED_AIRCRAFT)
+
+
 def _resolve_class(
     cls: str,
     roles: list[tuple[str, int]],
@@ -166,6 +171,8 @@ def extract_events(
                 near = _destruction_class(tokens, trig, trig.cls == "Interception")
                 if near is None and trig.cls == "Interception":
                     continue  # «اعترض على القرار»: an objection, not a missile shot down
+                if near is not None and _shot_down(tokens, trig):  # who shot it down did not
+                    roles = [(r, i) for r, i in roles if r != "agent"]  # launch it
             elif trig.cls in ("Attack", "Shelling"):
                 near = _weapon_class(tokens, trig)
             else:

@@ -140,3 +140,20 @@ def test_events_merge_a_part_of_a_place_named_by_a_direction_is_that_place(run):
         "وتشن قوات الأمن حملة عسكرية في شمال سيناء منذ أشهر."
     )
     assert [e.cls for e in ex.events] == ["OffensiveAnnounced"], [e.cls for e in ex.events]
+
+
+def test_events_merge_one_place_name_told_twice_is_one_place():
+    # the same name linked to two entries (a region and a NIL place) in one article
+    text = "الغوطة الشرقية" + " " * 26 + "الغوطة الشرقية"
+    ghouta = _mention(0, 14, "Q1", "region", 0)
+    again = _mention(40, 54, "local:region/AlgwTh_Alcrqyh", "region", 1)
+    a = Event("GovernmentRegainsTerritory", ((20, 26),), 0, (), 0)
+    b = Event("GovernmentRegainsTerritory", ((60, 66),), 1, (), 1)
+    assert len(merge_in_document([a, b], [ghouta, again], None, text)) == 1
+    assert len(merge_in_document([a, b], [ghouta, again])) == 2  # without the text
+
+
+def test_events_who_shot_a_missile_down_did_not_launch_it(run):
+    ex = run("ودمرت الدفاعات الجوية السعودية طائرة مسيرة فوق مدينة نجران.")
+    [drone] = ex.events
+    assert drone.cls == "AirStrike" and not [r for r, _ in drone.roles if r == "agent"]
