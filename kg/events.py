@@ -153,8 +153,8 @@ def extract_events(
             for t in triggers
             if t.cls not in ("Injury", "NonEvent") and (t.constraint != "weak" or strong_violent)
         ]
-        if any(t.constraint != "alone" for t in live):  # a statement only when nothing else
-            live = [t for t in live if t.constraint != "alone"]  # happens in its sentence
+        if any(not _alone(t) for t in live):  # a statement only when nothing else
+            live = [t for t in live if not _alone(t)]  # happens in its sentence
         referring |= {(tokens[t.first].start, tokens[t.end - 1].end) for t in live
                       if t.constraint == "refers"}  # fmt: skip
         if not live:  # nothing happens in this sentence: no need for its times and figures
@@ -221,6 +221,10 @@ def extract_events(
         for e in merged
         if not set(e.triggers) <= referring
     ]
+
+
+def _alone(trig: Trigger) -> bool:
+    return "alone" in trig.constraint.split(";")
 
 
 def _definite_construct(tokens: Sequence[Token], trig: Trigger, taken: list[int]) -> bool:

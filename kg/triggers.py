@@ -28,7 +28,7 @@ HEDGES = {normalise(w) for w in ("حال", "إذا", "اذا", "لو", "قد", "
                                  "قدرتها", "تريد", "يريد", "يريدون", "تسعى", "يسعى", "لتجنيب",
                                  "تجنيب", "لتجنب", "تجنب", "عادة", "أجل", "تمهيدا", "تتيح", "يتيح",
                                  "المخاوف", "يترقب", "تترقب", "يترقبون", "ترقب", "بهدف",
-                                 "بغية", "سعيا", "ضمان", "لضمان", "يضمن")}  # fmt: skip
+                                 "بغية", "سعيا", "ضمان", "لضمان", "يضمن", "يحق")}  # fmt: skip
 ANTICIPATED = {normalise(w) for w in ("وشيكة", "المرتقبة", "مرتقبة", "المحتملة", "محتملة",
                                       "المقبلة", "المحتمل", "المرتقب", "المنتظرة",
                                       # alleged: «الهجوم الكيميائي المفترض»
@@ -196,7 +196,9 @@ def reading(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> Trigger |
 def satisfied(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> bool:
     """Does the trigger meet its lexicon constraint ("before:…", "after:…", "unless-after:…",
     "unless-before:…", "armed:N")?"""
-    if trig.constraint in ("", "weak", "refers", "alone"):
+    if trig.constraint in ("", "weak", "refers", "alone") or trig.constraint.startswith("alone;"):
+        if trig.constraint.startswith("alone;"):
+            return satisfied(replace(trig, constraint=trig.constraint[6:]), tokens, sent)
         return True
     if ";" in trig.constraint:  # all of them
         return all(
@@ -291,6 +293,8 @@ def polarity(tokens: Sequence[Token], trig: Trigger, first: int) -> tuple[bool, 
     for k in range(trig.end, min(trig.end + 2, len(tokens))):
         if tokens[k].norm in ANTICIPATED:
             hedged = True  # "ضربة وشيكة", "الضربة المرتقبة"
+    if _requested(tokens, trig, first):
+        hedged = True
     if (
         trig.cls == "TakeControl"
         and trig.pos == "noun"
@@ -299,6 +303,22 @@ def polarity(tokens: Sequence[Token], trig: Trigger, first: int) -> tuple[bool, 
     ):
         hedged = True
     return negated, hedged
+
+
+# «رفض طلب جيش الإسلام بطرد عناصر الهيئة», «دعا إلى انسحاب القوات»: what is asked for
+REQUESTS = frozenset(normalise(w) for w in ("طلب", "طلبت", "طالب", "طالبت", "يطالب", "تطالب",
+                                           "مطالبة", "مطالبات", "دعا", "دعت", "يدعو", "تدعو",
+                                           "دعوة", "دعوات", "ناشد", "ناشدت", "مناشدة", "أدعو",
+                                           "ندعو"))  # fmt: skip
+
+
+def _requested(tokens: Sequence[Token], trig: Trigger, first: int) -> bool:
+    """A masdar introduced by «بـ» right after a request is what was asked for («طالب
+    بإخراج», «طلب … بطرد»: a word after «بـ» is a noun whatever its lexicon reading). Not
+    «إلى»: «الأسباب التي دعت إلى تدخل التحالف» (that led to it) is no request."""
+    return trig.prefix.endswith("ب") and near(
+        tokens, max(first, trig.first - 4), trig.first, REQUESTS
+    )
 
 
 def _perfect_qad(tokens: Sequence[Token], k: int, first: int) -> bool:

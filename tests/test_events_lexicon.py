@@ -130,3 +130,14 @@ def test_events_what_a_masdar_governs_is_what_was_acted_upon(run):
 def test_events_a_response_and_a_named_intervention_are_no_events_of_their_own(run):
     assert "Statement" not in facts(run("وشنت الطائرات غارات في ردها على هجوم صاروخي."))
     assert facts(run("وقال المحافظ إن التدخل العسكري هو السبيل الوحيد.")) == []
+
+
+def test_events_an_announcement_cited_as_the_source_is_no_statement(run):
+    assert facts(run("وبحث الرئيسان الأزمة في مكالمة، حسبما أعلنت الرئاسة المصرية.")) == []
+    assert facts(run("وكانت مصادر طبية أعلنت أن شخصين قتلا في المدينة.")) == ["Killing"]
+
+
+def test_events_what_is_asked_for_is_not_a_fact(run):
+    ex = run("ورفض الفيلق طلب جيش الإسلام بطرد عناصر الهيئة من الغوطة.")
+    assert "NonStateActorTakesTerritory" not in facts(ex)
+    assert "Rejection" in facts(ex)
