@@ -94,8 +94,12 @@ def merge_in_sentence(events: list[Event]) -> list[Event]:
         candidates = []
         for k, other in enumerate(out):
             same = (
-                other.cls == ev.cls or {other.cls, ev.cls} <= TERRITORY
-            ) and other.negated == ev.negated
+                (other.cls == ev.cls or {other.cls, ev.cls} <= TERRITORY)
+                and other.negated == ev.negated
+                # a hoped-for taking is not the retaking told beside it; but the ceasefire
+                # an agreement is for («اتفاق لوقف إطلاق النار») is that agreement
+                and (other.hedged == ev.hedged or ev.cls not in VIOLENT + tuple(TERRITORY))
+            )
             violent_pair = (
                 ev.cls in VIOLENT
                 and (

@@ -236,6 +236,9 @@ def satisfied(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> bool:
 PARTY_KINDS = frozenset(ACTOR_KINDS) | {"country", "settlement"}  # «اتهمت دمشق واشنطن»
 
 
+BI_PRONOUNS = frozenset(normalise(w) for w in ("به", "بها", "بهم", "بهما", "بهن"))
+
+
 def _parties(trig: Trigger, tokens: Sequence[Token], sent: Sentence, window: int) -> int:
     """Who takes part in a verb of accusing: the subject just before it (in its clause), and
     the mentions after it up to what the accusation is about (the first «بـ» word:
@@ -244,7 +247,9 @@ def _parties(trig: Trigger, tokens: Sequence[Token], sent: Sentence, window: int
     for k in range(trig.end, stop):
         if not tokens[k].is_word:
             continue
-        if any(p and tokens[k].norm[:p].endswith("ب") for _, p in clitic_variants(tokens[k].norm)):
+        if tokens[k].norm in BI_PRONOUNS or any(
+            p and tokens[k].norm[:p].endswith("ب") for _, p in clitic_variants(tokens[k].norm)
+        ):
             stop = k
             break
     lo = trig.first

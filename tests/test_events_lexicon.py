@@ -141,3 +141,8 @@ def test_events_what_is_asked_for_is_not_a_fact(run):
     ex = run("ورفض الفيلق طلب جيش الإسلام بطرد عناصر الهيئة من الغوطة.")
     assert "NonStateActorTakesTerritory" not in facts(ex)
     assert "Rejection" in facts(ex)
+
+
+def test_events_an_accusation_with_its_object_as_a_pronoun_is_passive(run):
+    ex = run("وجاءت الضربات ردا على الهجوم الكيميائي الذي اتهمت به دمشق في دوما.")
+    assert "Statement" not in facts(ex)

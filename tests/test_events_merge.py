@@ -157,3 +157,12 @@ def test_events_who_shot_a_missile_down_did_not_launch_it(run):
     ex = run("ودمرت الدفاعات الجوية السعودية طائرة مسيرة فوق مدينة نجران.")
     [drone] = ex.events
     assert drone.cls == "AirStrike" and not [r for r, _ in drone.roles if r == "agent"]
+
+
+def test_events_merge_a_hoped_for_taking_is_no_telling_of_a_past_retaking(run):
+    ex = run(
+        "وفي حال تمت السيطرة على مدينة الحديدة فسيكون ذلك أكبر انتصار منذ استعادة "
+        "القوات الحكومية خمس محافظات في 2015."
+    )
+    assert [e.cls for e in ex.events if not e.hedged] == ["GovernmentRegainsTerritory"]
+    assert [e.cls for e in ex.events if e.hedged]
