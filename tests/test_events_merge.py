@@ -166,3 +166,13 @@ def test_events_merge_a_hoped_for_taking_is_no_telling_of_a_past_retaking(run):
     )
     assert [e.cls for e in ex.events if not e.hedged] == ["GovernmentRegainsTerritory"]
     assert [e.cls for e in ex.events if e.hedged]
+
+
+def test_dates_a_deadline_ahead_keeps_the_year_of_publication():
+    for text, value in (
+        ("أمهل الأوروبيين حتى 12 أيار/مايو", "2018-05-12"),
+        ("في مايو المقبل", "2018-05"),
+    ):
+        toks = analyse(text).tokens
+        [(_, _, t)] = find_times(toks, 0, len(toks), text, "2018-03-21")
+        assert t.value == value
