@@ -192,8 +192,10 @@ def extract_events(
             time = _own_time(trig, _time_takers(tokens, live, trig), times) or pub
             span = (tokens[trig.first].start, tokens[trig.end - 1].end)
             # a definite noun ("الغارة", "بالهجوم") may refer back to a happening told before
-            back = trig.pos == "noun" and (
-                trig.stem.startswith("ال") or _definite_construct(tokens, trig, taken)
+            back = (
+                trig.pos == "noun"
+                and (trig.stem.startswith("ال") or _definite_construct(tokens, trig, taken))
+                and not _between_follows(tokens, trig)
             )
             local.append(
                 Event(
@@ -221,6 +223,12 @@ def extract_events(
         for e in merged
         if not set(e.triggers) <= referring
     ]
+
+
+def _between_follows(tokens: Sequence[Token], trig: Trigger) -> bool:
+    """«الاشتباكات العنيفة بين القوات التركية والوحدات الكردية»: naming who fought makes a
+    definite noun a telling of its own, not a reference back."""
+    return any(tokens[k].norm == "بين" for k in range(trig.end, min(trig.end + 3, len(tokens))))
 
 
 def _alone(trig: Trigger) -> bool:

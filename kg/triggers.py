@@ -284,7 +284,7 @@ def polarity(tokens: Sequence[Token], trig: Trigger, first: int) -> tuple[bool, 
             break
     for k in range(lo, trig.first):
         stems = {s for s, _ in clitic_variants(tokens[k].norm)}
-        if stems & NEGATORS and not _unmanned(tokens, k):
+        if stems & NEGATORS and not _unmanned(tokens, k) and not _did_not_prevent(tokens, k):
             negated = True
         if stems & HEDGES and not _perfect_qad(tokens, k, first):
             hedged = True
@@ -324,6 +324,16 @@ def _requested(tokens: Sequence[Token], trig: Trigger, first: int) -> bool:
     return trig.prefix.endswith("ب") and near(
         tokens, max(first, trig.first - 4), trig.first, REQUESTS
     )
+
+
+PREVENT = frozenset(normalise(w) for w in ("يحل", "تحل", "يحول", "تحول", "يمنع", "تمنع"))
+
+
+def _did_not_prevent(tokens: Sequence[Token], k: int) -> bool:
+    """«لم يحل القرار دون تواصل الاشتباكات»: «دون» after «did not prevent» asserts."""
+    if tokens[k].norm not in ("دون", "بدون"):
+        return False
+    return any(tokens[j].norm in PREVENT for j in range(max(k - 5, 0), k))
 
 
 def _perfect_qad(tokens: Sequence[Token], k: int, first: int) -> bool:

@@ -176,3 +176,13 @@ def test_dates_a_deadline_ahead_keeps_the_year_of_publication():
         toks = analyse(text).tokens
         [(_, _, t)] = find_times(toks, 0, len(toks), text, "2018-03-21")
         assert t.value == value
+
+
+def test_events_merge_fighting_between_named_sides_is_a_telling_of_its_own(run):
+    ex = run(
+        "وتصدت المعارضة المسلحة لهجوم القوات الحكومية على حرستا. "
+        "وفي الشمال، لم يحل القرار دون تواصل الاشتباكات العنيفة بين القوات التركية "
+        "ووحدات حماية الشعب الكردية في منطقة عفرين."
+    )
+    clashes = [e for e in ex.events if e.cls == "ArmedClash" and not (e.negated or e.hedged)]
+    assert len(clashes) == 2, [(e.cls, e.triggers, e.negated) for e in ex.events]
