@@ -112,6 +112,20 @@ def _year_at(stems: _Stems, i: int) -> tuple[int, int] | None:
     return None
 
 
+# «حتى 12 أيار/مايو», «بحلول مايو», «في مايو المقبل»: a date ahead, not one that passed
+_AHEAD_BEFORE = frozenset(normalise(w) for w in ("حتى", "بحلول", "قبل"))
+_AHEAD_AFTER = frozenset(normalise(w) for w in ("المقبل", "القادم", "المقبله", "القادمه"))
+
+
+def _year_before(pub: dt.date | None, month: int, day: int | None) -> int | None:
+    """The year of a day or month named without one: the latest on or before publication
+    ("5 سبتمبر" in an article of March 2018 is September 2017: news tells what happened)."""
+    if pub is None:
+        return None
+    later = (month, day or 1) > (pub.month, pub.day if day else 1)
+    return pub.year - 1 if later else pub.year
+
+
 def _period_at(stems: _Stems, i: int, pub: dt.date | None) -> tuple[int, str, str] | None:
     """ "الشهر الجاري", "(مطلع) الشهر الماضي", "العام الماضي": a month or year before publication."""
     words = (stems[i], stems[i + 1])
@@ -127,6 +141,7 @@ def _period_at(stems: _Stems, i: int, pub: dt.date | None) -> tuple[int, str, st
 def _expression_at(stems: _Stems, i: int, pub: dt.date | None) -> tuple[int, str, str] | None:
     """(end token, value, precision) of a time expression starting at token ``i``."""
     word = stems[i]
+    start = i
     day = int(word) if word.isdigit() and len(word) <= 2 and 1 <= int(word) <= 31 else None
     if day is None and word not in _TIME_WORDS:
         return None
@@ -135,7 +150,8 @@ def _expression_at(stems: _Stems, i: int, pub: dt.date | None) -> tuple[int, str
     month = _month_at(stems, i + 1 if day else i)
     if month:
         year = _year_at(stems, month[1])
-        y = year[0] if year else (pub.year if pub else None)
+        ahead = stems[start - 1] in _AHEAD_BEFORE or stems[month[1]] in _AHEAD_AFTER
+        y = year[0] if year else (pub.year if ahead and pub else _year_before(pub, month[0], day))
         stop = year[1] if year else month[1]
         if y is None:
             return None

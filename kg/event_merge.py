@@ -8,9 +8,14 @@ the specific one it joins.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
 
+from kg.arabic import normalise
 from kg.model import Event, Mention, TimeValue
 
 VIOLENT = (
@@ -23,17 +28,27 @@ VIOLENT = (
     "Killing",
     "GovernmentRegainsTerritory",
     "NonStateActorTakesTerritory",
+    "Destruction",  # part of the strike or battle of its sentence, else property destroyed
+    "Interception",  # resolved to the attack it shot down before any merge
 )
 SPECIFIC_ATTACKS = ("AirStrike", "Shelling", "Bombing")
 VERBAL = ("Statement", "Appeal", "Rejection")
+# the fighting, a strike or a destruction and the change of control it brought are two events
+APART_FROM_TERRITORY = ("ArmedClash", "AirStrike", "Shelling", "Bombing", "AttackOnCivilians",
+                        "Destruction")  # fmt: skip
 BATTLE_AND_TERRITORY = tuple(
-    frozenset({"ArmedClash", c})
+    frozenset({a, c})
+    for a in APART_FROM_TERRITORY
     for c in ("GovernmentRegainsTerritory", "NonStateActorTakesTerritory", "TakeControl")
 )
 TERRITORY = {"GovernmentRegainsTerritory", "NonStateActorTakesTerritory"}
+ARMED_KINDS = ("state_force", "armed_group", "government", "country")
+STATE_KINDS = ("state_force", "government", "country")
+PARTS = frozenset(normalise(w) for w in ("شمال", "جنوب", "شرق", "غرب", "وسط", "ريف", "محيط",
+                                         "شمالي", "جنوبي", "شرقي", "غربي"))  # fmt: skip
 # when a killing and an attack are one event, the more specific class names it
 VIOLENT_RANK = {c: n for n, c in enumerate((
-    "Killing", "Attack", "ArmedClash", "NonStateActorTakesTerritory", "GovernmentRegainsTerritory",
+    "Destruction", "Killing", "Attack", "ArmedClash", "NonStateActorTakesTerritory", "GovernmentRegainsTerritory",
     "AttackOnCivilians", "Bombing", "Shelling", "AirStrike"))}  # fmt: skip
 # what a generic telling can be a telling of: "الهجوم" of an air strike, a bare "قصف" of one
 REFINES = {"ArmedClash": {"AirStrike", "Shelling", "Bombing", "AttackOnCivilians"},
@@ -71,16 +86,29 @@ def _vague_after_merge(a: Event, b: Event, cls: str) -> bool:
 
 
 def merge_in_sentence(events: list[Event]) -> list[Event]:
-    """A killing and the attack that caused it, or one class told twice, are one event."""
+    """A killing and the attack that caused it, or one class told twice, are one event. A
+    killing joins the nearest attack («غارتين على دوما، فضلا عن مقتل امرأة جراء قصف»: the
+    shelling), so killings are placed after the attacks are."""
     out: list[Event] = []
-    for ev in events:
-        target = None
+    for ev in sorted(events, key=lambda e: e.cls == "Killing"):
+        candidates = []
         for k, other in enumerate(out):
             same = (
-                other.cls == ev.cls or {other.cls, ev.cls} <= TERRITORY
-            ) and other.negated == ev.negated
+                (other.cls == ev.cls or {other.cls, ev.cls} <= TERRITORY)
+                and other.negated == ev.negated
+                # a hoped-for taking is not the retaking told beside it; but the ceasefire
+                # an agreement is for («اتفاق لوقف إطلاق النار») is that agreement
+                and (other.hedged == ev.hedged or ev.cls not in VIOLENT + tuple(TERRITORY))
+            )
             violent_pair = (
                 ev.cls in VIOLENT
+                and (
+                    ev.hedged == other.hedged
+                    # «صاروخ … في طريقه لاستهداف جازان»: a generic attack word for what the
+                    # missile was meant to strike is a telling of the missile itself
+                    or _purpose_of(ev, other)
+                    or _purpose_of(other, ev)
+                )
                 and other.cls in VIOLENT
                 and not (
                     ev.cls in SPECIFIC_ATTACKS
@@ -88,15 +116,16 @@ def merge_in_sentence(events: list[Event]) -> list[Event]:
                     and ev.cls != other.cls
                     and _refined(ev, other) is None
                 )
-                # the fighting and the change of control it brought are two events
                 and {ev.cls, other.cls} not in BATTLE_AND_TERRITORY
             )
             if same or violent_pair:
-                target = k
-                break
-        if target is None:
+                candidates.append(k)
+        if not candidates:
             out.append(ev)
             continue
+        target = candidates[0]
+        if ev.cls == "Killing":
+            target = min(candidates, key=lambda k: _distance(out[k], ev))
         other = out[target]
         if other.cls in TERRITORY and ev.cls in TERRITORY:  # the one whose agent is known decides
             if _has_agent(ev) != _has_agent(other):
@@ -110,7 +139,21 @@ def merge_in_sentence(events: list[Event]) -> list[Event]:
         else:
             cls = max((other.cls, ev.cls), key=lambda c: VIOLENT_RANK.get(c, -1))
         out[target] = _merge(other, ev, cls)
-    return out
+    return sorted(out, key=lambda e: e.triggers[0])
+
+
+def _purpose_of(hedged: Event, fact: Event) -> bool:
+    return (
+        hedged.hedged
+        and hedged.vague
+        and not hedged.negated
+        and fact.cls in SPECIFIC_ATTACKS
+        and not (fact.hedged or fact.negated or fact.vague)
+    )
+
+
+def _distance(a: Event, b: Event) -> int:
+    return min(max(x[0] - y[1], y[0] - x[1], 0) for x in a.triggers for y in b.triggers)
 
 
 def _has_agent(ev: Event) -> bool:
@@ -118,7 +161,10 @@ def _has_agent(ev: Event) -> bool:
 
 
 def merge_in_document(
-    events: list[Event], mentions: list[Mention], country_of: Mapping[str, str] | None = None
+    events: list[Event],
+    mentions: list[Mention],
+    country_of: Mapping[str, str] | None = None,
+    text: str = "",
 ) -> list[Event]:
     """The same happening told twice is one event: the same class and day, and places and
     agents that do not conflict (the same entity, or one of the tellings does not name it or
@@ -136,9 +182,50 @@ def merge_in_document(
         ca, cb = (country_of.get(key(e.place) or "") for e in (a, b))
         return ca is not None and cb is not None and ca != cb
 
+    def open_place(e: Event) -> bool:
+        """No place that tells it apart: none, a country (too coarse), or the agent itself
+        («نفذت الولايات المتحدة غارات»: the United States is who struck, not where)."""
+        return (
+            e.place is None
+            or mentions[e.place].kind == "country"
+            or any(role == "agent" and key(mi) == key(e.place) for role, mi in e.roles)
+        )
+
+    def agents(e: Event) -> set[str | None]:
+        """Who did it, as far as it can tell two happenings apart: for violence only armed
+        actors and states (a spokesman quoted beside a strike is not its agent), and a
+        state's forces are the state («الجيش الإسرائيلي», «سلاح الجو الإسرائيلي», «إسرائيل»)."""
+        if e.cls in VERBAL:
+            return {key(mi) for role, mi in e.roles if role == "agent"}
+        out: set[str | None] = set()
+        for role, mi in e.roles:
+            m = mentions[mi]
+            if role != "agent" or m.kind not in ARMED_KINDS:
+                continue
+            country = country_of.get(m.entity_key) if m.kind in STATE_KINDS else None
+            if country is not None:
+                out.add(country)
+            elif m.method != "phrase":  # a description made of words is no identity
+                out.add(m.entity_key)
+        return out
+
+    def surface(mi: int) -> tuple[str, ...]:
+        return tuple(normalise(text[mentions[mi].start : mentions[mi].end]).split())
+
+    def _within(a: int | None, b: int | None) -> bool:
+        """«شمال سيناء» and «سيناء»: a part of a place named by a direction and the place."""
+        if a is None or b is None or not text:
+            return False
+        sa, sb = surface(a), surface(b)
+        if sa == sb:  # one name told twice in an article is one place
+            return True
+        short, long = sorted((sa, sb), key=len)
+        return len(long) == len(short) + 1 and long[1:] == short and long[0] in PARTS
+
     out: list[Event] = []
     for ev in events:
         target = None
+        back = _bare_back_reference(ev)
         for k, other in enumerate(out):
             if (
                 _refined(ev, other) is None
@@ -146,20 +233,22 @@ def merge_in_document(
                 or other.hedged != ev.hedged
                 or not _same_time(other.time, ev.time)
                 or not _same_toll(other, ev)
-                or other_countries(other, ev)
+                or (other_countries(other, ev) and not back)
             ):
                 continue
-            same_place = key(ev.place) is not None and key(other.place) == key(ev.place)
-            open_place = same_place or any(
-                e.place is None or mentions[e.place].kind == "country" for e in (ev, other)
-            )  # a country is too coarse to tell two happenings apart
-            agents = [{key(mi) for role, mi in e.roles if role == "agent"} for e in (ev, other)]
+            same_place = key(ev.place) is not None and (
+                key(other.place) == key(ev.place) or _within(other.place, ev.place)
+            )
+            unplaced = same_place or back or open_place(ev) or open_place(other)
+            who = [agents(e) for e in (ev, other)]
             if ev.cls in VERBAL:  # what one party says is not what another says
-                fits = agents[0] == agents[1]
+                # …unless a definite noun tells it again with no speaker («الاعتراف»)
+                fits = who[0] == who[1] or (ev.back_reference and not who[0])
             else:
-                fits = len(agents[0] | agents[1]) <= 1 or ev.back_reference
-            if same_place or (open_place and fits):
-                target = k  # the most recent such event: keep looking
+                fits = not _other_agents(who[0], who[1]) or ev.back_reference
+            if same_place or (unplaced and fits):
+                if target is None or not back:  # the most recent such event: keep looking
+                    target = k  # (a bare back reference: the first, the article's main one)
                 if same_place:
                     break
         if target is None:
@@ -167,6 +256,34 @@ def merge_in_document(
         else:
             out[target] = _merge(out[target], ev, _refined(ev, out[target]))
     return out
+
+
+@lru_cache(maxsize=1)
+def _generic_actors() -> frozenset[str]:
+    """The keys of the generic actor phrases of ``kg/data/local_actors.tsv`` («الميليشيات»,
+    «المقاتلين», «مسلحين حوثيين»): descriptions, not identities."""
+    text = resources.files("kg").joinpath("data", "local_actors.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    return frozenset(
+        f"local:{r['kind']}/{r['label_en'].lower().replace(' ', '-')}"
+        for r in rows
+        if "generic" in (r.get("evidence") or "")
+    )
+
+
+def _other_agents(a: set[str | None], b: set[str | None]) -> bool:
+    """Do two tellings name different perpetrators? Only names tell them apart: «ميليشيات
+    الحوثي» and «الميليشيات», «الميليشيات الإيرانية» or «مسلحين حوثيين» may be the same
+    fighters told by a descriptive phrase."""
+    generic = _generic_actors()
+    named = [{k for k in x if k and k not in generic} for x in (a, b)]
+    return bool(named[0] and named[1] and not named[0] & named[1])
+
+
+def _bare_back_reference(ev: Event) -> bool:
+    """A definite noun («الغارة», «الضربات») with no figure and no time of its own: it tells
+    again a happening told before, whatever place its sentence names."""
+    return ev.back_reference and not ev.counts and (ev.time is None or ev.time.expression is None)
 
 
 def _refined(a: Event, b: Event) -> str | None:
@@ -185,11 +302,23 @@ def _fatality_figures(ev: Event) -> set[int]:
     return {c.value for c in ev.counts if c.what == "fatalities"}
 
 
+SIDES = {"fighters": "armed", "soldiers": "state"}  # who fell, by the count noun
+
+
+def _sides(ev: Event) -> set[str]:
+    return {SIDES[c.what] for c in ev.counts if c.what in SIDES}
+
+
 def _same_toll(a: Event, b: Event) -> bool:
     """Compatible death tolls: one telling gives none, or both give the same single figure.
-    Two figures in one event are a total and a part of it (told with «بينهم»)."""
+    Two figures in one event are a total and a part of it (told with «بينهم»). In a battle,
+    the dead of one side and the dead of the other («300 مسلح» … «25 من قوات الأمن») are
+    two figures of one happening."""
     fa, fb = _fatality_figures(a), _fatality_figures(b)
-    return not fa or not fb or (fa == fb and len(fa) == 1)
+    if not fa or not fb or (fa == fb and len(fa) == 1):
+        return True
+    sa, sb = _sides(a), _sides(b)
+    return a.cls == b.cls == "ArmedClash" and len(sa) == len(sb) == 1 and sa != sb
 
 
 def _same_time(a: TimeValue | None, b: TimeValue | None) -> bool:
