@@ -50,8 +50,19 @@ def in_words(norm: str, name: str) -> bool:
 @lru_cache(maxsize=65_536)
 def verb_trigger(norm: str) -> bool:
     """Is the word a verb of the trigger lexicon ("قتلت", "وأطلقوا")?"""
-    lex = trigger_lexicon()
-    return any(lex.get((stem,), ("", ""))[1] == "verb" for stem, _ in clitic_variants(norm))
+    return any(
+        pos == "verb" for stem, _ in clitic_variants(norm) for _, pos, _ in readings_of(stem)
+    )
+
+
+def speech_verb(norm: str) -> bool:
+    """A verb that introduces what someone said ("أعلن", "تقول")."""
+    return in_words(norm, "reporting") or in_words(norm, "speech")
+
+
+def readings_of(stem: str) -> tuple[tuple[str, str, str], ...]:
+    """The trigger lexicon's readings (class, part of speech, constraint) of a one-word form."""
+    return trigger_lexicon().get((stem,), ())
 
 
 def attached(tokens: Sequence[Token], m: Mention, letters: str) -> bool:
@@ -82,13 +93,14 @@ def can_act(trig: Trigger, m: Mention) -> bool:
 def noun_subject(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> bool:
     """Is the verb's subject a noun of the lexicon just before it, with no actor between
     ("غارات عدة استهدفت", "الصواريخ التي أطلقت")?"""
-    lex = trigger_lexicon()
     ms = sent.mentions
     for k in range(trig.first - 1, max(-1, trig.first - 4), -1):
         if any(ms[i].first_token <= k < ms[i].end_token for i in sent.idx):
             return False
         if any(
-            lex.get((stem,), ("", ""))[1] == "noun" for stem, _ in clitic_variants(tokens[k].norm)
+            pos == "noun"
+            for stem, _ in clitic_variants(tokens[k].norm)
+            for _, pos, _ in readings_of(stem)
         ):
             return True
         if not tokens[k].is_word:
@@ -137,10 +149,14 @@ def subject_gap(tokens: Sequence[Token], lo: int, m: Mention, sent: Sentence) ->
 
 
 def clause_break(tokens: Sequence[Token], lo: int, hi: int) -> bool:
-    """Does another clause start between tokens [lo, hi): a verb of the lexicon, or "أن"?"""
+    """Does another clause start between tokens [lo, hi): a verb of the lexicon, or "أن"? A
+    verb of speech is no break ("إسرائيل تعلن عن غارات": the speaker is the strikes' agent),
+    though the lexicon reads it as a Statement when nothing else happens in its sentence."""
     for k in range(lo, hi):
         norm = tokens[k].norm
-        if verb_trigger(norm) or in_words(norm, "complementizer") or norm in ("ان", "وان", "بان"):
+        if in_words(norm, "complementizer") or norm in ("ان", "وان", "بان"):
+            return True
+        if verb_trigger(norm) and not speech_verb(norm):
             return True
     return False
 
@@ -205,11 +221,11 @@ def relative_antecedent(
 
 def trigger_between(tokens: Sequence[Token], lo: int, hi: int) -> bool:
     """Is a word of the trigger lexicon (not a target marker, nor a wound) in [lo, hi)?"""
-    lex = trigger_lexicon()
     return any(
         any(
-            lex.get((stem,), ("Injury",))[0] not in ("Injury", "NonEvent")
+            cls not in ("Injury", "NonEvent")
             for stem, _ in clitic_variants(tokens[k].norm)
+            for cls, _, _ in readings_of(stem)
         )
         and not in_words(tokens[k].norm, "target_marker")
         for k in range(lo, hi)

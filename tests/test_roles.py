@@ -75,7 +75,7 @@ def test_roles_a_subject_before_its_verb_leaves_the_noun_after_as_object(run):
 
 
 def test_roles_a_city_speaks_for_its_government(run):
-    ex = run("ونفت دمشق الاتهامات الأميركية.")
+    ex = run("ورفضت دمشق الاتهامات الأميركية.")  # a denial (نفت) is no Rejection
     assert roles(ex, "Rejection") == [("agent", "دمشق")]
 
 
@@ -206,3 +206,18 @@ def test_roles_an_appeal_by_an_unnamed_speaker_keeps_its_addressee(run):
 def test_roles_a_country_a_salvo_is_fired_at_is_its_target(run):
     ex = run("وأطلقت من غزة صواريخ محلية الصنع تجاه إسرائيل.")
     assert roles(ex, "Shelling") == [("target", "إسرائيل")]
+
+
+def test_roles_clause_words_read_every_reading_of_a_lexicon_form():
+    """A form with several readings (قصف: a shelling noun and verb) is a verb and a trigger to
+    the clause rules; a wound alone is no trigger between an actor and its verb (the lexicon
+    maps a form to a tuple of readings since the event-type work; the clause rules once read it
+    as one reading and failed on every document)."""
+    from kg.arabic import normalise
+    from kg.clauses import readings_of, verb_trigger
+
+    assert len(readings_of(normalise("قصف"))) >= 2
+    assert verb_trigger(normalise("وقصفت"))
+    assert verb_trigger(normalise("قتلوا"))
+    assert not verb_trigger(normalise("الجيش"))
+    assert readings_of(normalise("الجيش")) == ()
