@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate, repeat
 
 import regex
 from camel_tools.tokenizers.word import simple_word_tokenize
@@ -62,6 +64,7 @@ _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 # camel's UNICODE_PUNCT_SYMBOL_CHARSET is exactly the Unicode categories P* and S*; the regex
 # module's property classes match them far faster than an 8,560-character class in ``re``.
 _TOKEN_RE = regex.compile(r"[\p{P}\p{S}]|[^\s\p{P}\p{S}]+")
+_TOKEN_SPLIT = regex.compile(r"([\p{P}\p{S}]|[^\s\p{P}\p{S}]+)")
 _TERMINAL = frozenset(".!?؟…")
 _CLOSERS = frozenset("»\"')]”’")
 
@@ -90,26 +93,31 @@ _DELETED = re.compile("[" + "".join(chr(k) for k, v in _TRANSLATE.items() if v i
 def tokenise(text: str) -> list[Token]:
     """Tokens with offsets into ``text`` and their normalised forms.
 
-    The one-to-one mappings are applied to the whole text at once (offsets do not move);
-    only tokens that hold a character normalisation deletes (diacritics, tatweel) or a
+    The text is split once (tokens and the gaps between them alternate) and the offsets are
+    running sums of the pieces' lengths, so no Python code runs per regex match. The
+    one-to-one mappings are applied to the whole text at once (offsets do not move); only
+    tokens that hold a character normalisation deletes (diacritics, tatweel) or a
     presentation form are normalised one by one.
     """
-    slow = _PRESENTATION_FORMS.search(text) is not None
-    mapped = text if slow else text.translate(_ONE_TO_ONE)
-    deleted = {m.start() for m in _DELETED.finditer(text)}
-    tokens = []
-    for m in _TOKEN_RE.finditer(text):
-        start, end = m.span()
-        surface = m.group()
-        is_word = end - start > 1 or surface not in UNICODE_PUNCT_SYMBOL_CHARSET
-        if not is_word:
-            norm = surface
-        elif slow or (deleted and any(k in deleted for k in range(start, end))):
-            norm = normalise(surface)
-        else:
-            norm = mapped[start:end]
-        tokens.append(Token(start, end, norm, is_word))
-    return tokens
+    pieces = _TOKEN_SPLIT.split(text)  # gap, token, gap, token, ..., gap
+    offsets = list(accumulate(map(len, pieces), initial=0))
+    surfaces = pieces[1::2]
+    starts, ends = offsets[1:-1:2], offsets[2::2]
+    punct = UNICODE_PUNCT_SYMBOL_CHARSET
+    words = [len(t) > 1 or t not in punct for t in surfaces]
+    if _PRESENTATION_FORMS.search(text) is not None:
+        norms = [normalise(t) if w else t for t, w in zip(surfaces, words, strict=True)]
+    else:
+        mapped = text.translate(_ONE_TO_ONE)
+        norms = [
+            mapped[s:e] if w else t
+            for s, e, t, w in zip(starts, ends, surfaces, words, strict=True)
+        ]
+        for m in _DELETED.finditer(text):  # only ever inside a word token
+            i = bisect_right(starts, m.start()) - 1
+            norms[i] = normalise(surfaces[i])
+    # tuple.__new__ on the zipped fields builds each Token without a Python-level call
+    return list(map(tuple.__new__, repeat(Token), zip(starts, ends, norms, words, strict=True)))
 
 
 def _sentences(text: str, tokens: list[Token]) -> list[Sentence]:

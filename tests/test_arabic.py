@@ -1,3 +1,4 @@
+from camel_tools.utils.charsets import UNICODE_PUNCT_SYMBOL_CHARSET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,3 +75,13 @@ def test_tokens_and_sentences_lie_inside_the_text(text):
         assert not text[tok.start : tok.end].isspace()
     for s in a.sentences:
         assert 0 <= s.start <= s.end <= len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("حلبإدوالىة ـًٌَُ«»،.؟\n١٢3a#_\u200cﻻ")), max_size=60))
+def test_tokens_hold_the_normalised_form_of_their_own_characters(text):
+    """Normalising the text at once, then a token's slice, is normalising the token itself."""
+    for tok in tokenise(text):
+        surface = text[tok.start : tok.end]
+        assert tok.is_word == (len(surface) > 1 or surface not in UNICODE_PUNCT_SYMBOL_CHARSET)
+        assert tok.norm == (normalise(surface) if tok.is_word else surface)
