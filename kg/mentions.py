@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -173,10 +174,11 @@ def _match_known(
     cued = cue is not None
     bare, headed = gaz.bare_names, gaz.cue_names
     for stem, plen, longest in starts:
-        if joiners:
-            idx = _word_indices(tokens, i, longest)
-        else:
-            idx = range(i, min(i + longest, len(tokens)))
+        idx: Sequence[int] = (
+            _word_indices(tokens, i, longest)
+            if joiners
+            else range(i, min(i + longest, len(tokens)))
+        )
         seq = [stem] + [tokens[j].norm for j in idx[1:]]
         lengths = gaz.name_lengths[stem]
         for k in range(len(seq), 0, -1):
