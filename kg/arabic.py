@@ -1,6 +1,7 @@
 """Arabic text handling: tokens and sentences over the original string, normalised forms.
 
-This is the one module that imports camel-tools. Everything here runs without camel-tools'
+This is the one module that imports camel-tools, and only where its own functions are called
+(the references below, transliteration, NER). Everything here runs without camel-tools'
 downloadable data. The tokeniser splits words exactly as camel-tools' ``simple_word_tokenize``
 does (whitespace, then every punctuation or symbol character of camel's
 ``UNICODE_PUNCT_SYMBOL_CHARSET`` on its own), but as one compiled regular expression that
@@ -21,14 +22,6 @@ from bisect import bisect_right
 from itertools import accumulate, repeat
 
 import regex
-from camel_tools.tokenizers.word import simple_word_tokenize
-from camel_tools.utils.charsets import AR_DIAC_CHARSET, UNICODE_PUNCT_SYMBOL_CHARSET
-from camel_tools.utils.dediac import dediac_ar
-from camel_tools.utils.normalize import (
-    normalize_alef_ar,
-    normalize_alef_maksura_ar,
-    normalize_teh_marbuta_ar,
-)
 
 from kg.model import Analysis, Sentence, Token
 
@@ -47,6 +40,11 @@ _ALEF_VARIANTS = "\u0622\u0623\u0625\u0671"  # آ أ إ ٱ -> ا  (camel: normal
 _ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 _EXTENDED_INDIC = "۰۱۲۳۴۵۶۷۸۹"
 
+# camel-tools' AR_DIAC_CHARSET (tanwin, short vowels, shadda, sukun, dagger alef); a test checks
+# it is camel's. camel-tools is imported only by the reference functions below: importing its
+# charsets walks all 1.1 million code points, half a second of CPU at every start.
+AR_DIAC_CHARSET = frozenset("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670")
+_DEDIAC = {ord(c): None for c in AR_DIAC_CHARSET}
 _TRANSLATE: dict[int, int | str | None] = {ord(c): None for c in AR_DIAC_CHARSET}
 _TRANSLATE[ord(TATWEEL)] = None
 _TRANSLATE.update({ord(c): "ا" for c in _ALEF_VARIANTS})
@@ -78,12 +76,27 @@ def normalise(s: str) -> str:
 
 def camel_normalise(s: str) -> str:
     """camel-tools' own normalisation chain; the reference ``normalise`` is tested against."""
+    from camel_tools.utils.dediac import dediac_ar
+    from camel_tools.utils.normalize import (
+        normalize_alef_ar,
+        normalize_alef_maksura_ar,
+        normalize_teh_marbuta_ar,
+    )
+
     return normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(s))))
 
 
 def camel_tokenise(s: str) -> list[str]:
     """camel-tools' own tokeniser; the reference ``tokenise`` is tested against."""
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
     return list(simple_word_tokenize(s))
+
+
+def is_punct_symbol(char: str) -> bool:
+    """Is ``char`` in camel-tools' UNICODE_PUNCT_SYMBOL_CHARSET? camel builds that set from
+    ``unicodedata.category`` (P* and S*), as this does."""
+    return unicodedata.category(char)[0] in "PS"
 
 
 _ONE_TO_ONE = {k: v for k, v in _TRANSLATE.items() if isinstance(v, str) and len(v) == 1}
@@ -103,8 +116,8 @@ def tokenise(text: str) -> list[Token]:
     offsets = list(accumulate(map(len, pieces), initial=0))
     surfaces = pieces[1::2]
     starts, ends = offsets[1:-1:2], offsets[2::2]
-    punct = UNICODE_PUNCT_SYMBOL_CHARSET
-    words = [len(t) > 1 or t not in punct for t in surfaces]
+    category = unicodedata.category
+    words = [len(t) > 1 or category(t)[0] not in "PS" for t in surfaces]  # is_punct_symbol
     if _PRESENTATION_FORMS.search(text) is not None:
         norms = [normalise(t) if w else t for t, w in zip(surfaces, words, strict=True)]
     else:
@@ -193,4 +206,4 @@ def camel_ner_recogniser(model_dir: str) -> object:
 
 def display_form(s: str) -> str:
     """A label: the original letters without diacritics, tatweel or stray spaces."""
-    return " ".join(dediac_ar(s).replace(TATWEEL, "").split())
+    return " ".join(s.translate(_DEDIAC).replace(TATWEEL, "").split())  # camel's dediac_ar

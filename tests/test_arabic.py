@@ -85,3 +85,16 @@ def test_tokens_hold_the_normalised_form_of_their_own_characters(text):
         surface = text[tok.start : tok.end]
         assert tok.is_word == (len(surface) > 1 or surface not in UNICODE_PUNCT_SYMBOL_CHARSET)
         assert tok.norm == (normalise(surface) if tok.is_word else surface)
+
+
+def test_character_sets_are_camel_tools_own():
+    from camel_tools.utils.charsets import AR_DIAC_CHARSET as CAMEL_DIAC
+    from camel_tools.utils.dediac import dediac_ar
+
+    from kg.arabic import AR_DIAC_CHARSET, display_form, is_punct_symbol
+
+    assert AR_DIAC_CHARSET == CAMEL_DIAC
+    every = (chr(c) for c in range(0x110000))
+    assert {c for c in every if is_punct_symbol(c)} == UNICODE_PUNCT_SYMBOL_CHARSET
+    label = "الأُمَمُ  المتحـــدة"
+    assert display_form(label) == " ".join(dediac_ar(label).replace("ـ", "").split())
