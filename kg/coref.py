@@ -428,8 +428,8 @@ def add_references(
     by_first: dict[str, list[tuple[tuple[str, ...], Entity]]] = {}
     for key_tokens, entity in sorted(short.items(), key=lambda kv: -len(kv[0])):
         by_first.setdefault(key_tokens[0], []).append((key_tokens, entity))
-    for i, tok in enumerate(tokens):
-        if covered[i] or not tok.is_word or not by_first:
+    for i, tok in enumerate(tokens if by_first else ()):
+        if covered[i] or not tok.is_word:
             continue
         for stem, plen in clitic_variants(tok.norm):
             for key_tokens, entity in by_first.get(stem, ()):
