@@ -266,6 +266,7 @@ CACHE_FORMAT = 1
 CACHE_INPUTS = ("common_words.tsv", "nisba.tsv", "nisba_heads.tsv", "extra_aliases.tsv")
 CACHE_CODE = ("gazetteer.py", "arabic.py", "model.py")
 _ENTITY_FIELDS = tuple(f.name for f in fields(Entity))
+CACHES_KEPT = 4
 
 
 def cache_dir() -> Path:
@@ -309,8 +310,8 @@ def _read_cache(path: Path) -> Gazetteer | None:
 
 
 def _write_cache(path: Path, gaz: Gazetteer) -> None:
-    """Write the cache atomically and drop older ones; a cache that cannot be written (a
-    read-only home, a full disk) is no error: the next run parses again."""
+    """Write the cache atomically and drop all but the ``CACHES_KEPT`` newest; a cache that
+    cannot be written (a read-only home, a full disk) is no error: the next run parses again."""
     entries = [
         (tuple(getattr(e.entity, n) for n in _ENTITY_FIELDS), e.subkind, e.bare, e.source)
         for e in gaz.entries.values()
@@ -325,9 +326,10 @@ def _write_cache(path: Path, gaz: Gazetteer) -> None:
             handle.write(marshal.dumps(data))
         os.replace(tmp, path)
         tmp = None
-        for old in path.parent.glob("gazetteer-*.marshal"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        others = [old for old in path.parent.glob("gazetteer-*.marshal") if old != path]
+        others.sort(key=lambda old: old.stat().st_mtime, reverse=True)
+        for old in others[CACHES_KEPT - 1 :]:  # a few, for checkouts of other versions
+            old.unlink(missing_ok=True)
     except (OSError, ValueError):
         pass
     finally:

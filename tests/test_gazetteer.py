@@ -61,7 +61,7 @@ def test_gazetteer_cache_is_not_used_when_the_snapshot_changes(cache_home, tmp_p
     changed.write_text("".join(lines), encoding="utf-8")
     gaz = load_gazetteer(changed)
     assert [e.entity.key for e in gaz.lookup(name_key("مدينة الشهباء"), cued=False)] == ["Q41183"]
-    assert len(cached_files(cache_home)) == 1  # the older cache was dropped
+    assert len(cached_files(cache_home)) == 2  # both kept (up to gz.CACHES_KEPT)
     assert not parsed.lookup(name_key("مدينة الشهباء"), cued=False)
     assert same(load_gazetteer(), parsed)  # the shipped snapshot is parsed again
 
@@ -88,3 +88,11 @@ def test_gazetteer_replaces_a_corrupted_cache(cache_home, parsed):
     path.write_bytes(b"\x00not marshal data")
     assert same(load_gazetteer(), parsed)
     assert gz._read_cache(path) is not None  # written again
+
+
+def test_gazetteer_cache_keeps_only_the_newest_few(cache_home, parsed):
+    cache_home.mkdir(parents=True)
+    for n in range(gz.CACHES_KEPT + 2):
+        (cache_home / f"gazetteer-old{n}.marshal").write_bytes(b"stale")
+    load_gazetteer()
+    assert len(cached_files(cache_home)) == gz.CACHES_KEPT
