@@ -1,6 +1,7 @@
 """Arabic text handling: tokens and sentences over the original string, normalised forms.
 
-This is the one module that imports camel-tools. Everything here runs without camel-tools'
+This is the one module that imports camel-tools, and only where its own functions are called
+(the references below, transliteration, NER). Everything here runs without camel-tools'
 downloadable data. The tokeniser splits words exactly as camel-tools' ``simple_word_tokenize``
 does (whitespace, then every punctuation or symbol character of camel's
 ``UNICODE_PUNCT_SYMBOL_CHARSET`` on its own), but as one compiled regular expression that
@@ -17,16 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate, repeat
 
 import regex
-from camel_tools.tokenizers.word import simple_word_tokenize
-from camel_tools.utils.charsets import AR_DIAC_CHARSET, UNICODE_PUNCT_SYMBOL_CHARSET
-from camel_tools.utils.dediac import dediac_ar
-from camel_tools.utils.normalize import (
-    normalize_alef_ar,
-    normalize_alef_maksura_ar,
-    normalize_teh_marbuta_ar,
-)
 
 from kg.model import Analysis, Sentence, Token
 
@@ -45,6 +40,11 @@ _ALEF_VARIANTS = "\u0622\u0623\u0625\u0671"  # آ أ إ ٱ -> ا  (camel: normal
 _ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 _EXTENDED_INDIC = "۰۱۲۳۴۵۶۷۸۹"
 
+# camel-tools' AR_DIAC_CHARSET (tanwin, short vowels, shadda, sukun, dagger alef); a test checks
+# it is camel's. camel-tools is imported only by the reference functions below: importing its
+# charsets walks all 1.1 million code points, half a second of CPU at every start.
+AR_DIAC_CHARSET = frozenset("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670")
+_DEDIAC = {ord(c): None for c in AR_DIAC_CHARSET}
 _TRANSLATE: dict[int, int | str | None] = {ord(c): None for c in AR_DIAC_CHARSET}
 _TRANSLATE[ord(TATWEEL)] = None
 _TRANSLATE.update({ord(c): "ا" for c in _ALEF_VARIANTS})
@@ -62,6 +62,7 @@ _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 # camel's UNICODE_PUNCT_SYMBOL_CHARSET is exactly the Unicode categories P* and S*; the regex
 # module's property classes match them far faster than an 8,560-character class in ``re``.
 _TOKEN_RE = regex.compile(r"[\p{P}\p{S}]|[^\s\p{P}\p{S}]+")
+_TOKEN_SPLIT = regex.compile(r"([\p{P}\p{S}]|[^\s\p{P}\p{S}]+)")
 _TERMINAL = frozenset(".!?؟…")
 _CLOSERS = frozenset("»\"')]”’")
 
@@ -75,12 +76,27 @@ def normalise(s: str) -> str:
 
 def camel_normalise(s: str) -> str:
     """camel-tools' own normalisation chain; the reference ``normalise`` is tested against."""
+    from camel_tools.utils.dediac import dediac_ar
+    from camel_tools.utils.normalize import (
+        normalize_alef_ar,
+        normalize_alef_maksura_ar,
+        normalize_teh_marbuta_ar,
+    )
+
     return normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(s))))
 
 
 def camel_tokenise(s: str) -> list[str]:
     """camel-tools' own tokeniser; the reference ``tokenise`` is tested against."""
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
     return list(simple_word_tokenize(s))
+
+
+def is_punct_symbol(char: str) -> bool:
+    """Is ``char`` in camel-tools' UNICODE_PUNCT_SYMBOL_CHARSET? camel builds that set from
+    ``unicodedata.category`` (P* and S*), as this does."""
+    return unicodedata.category(char)[0] in "PS"
 
 
 _ONE_TO_ONE = {k: v for k, v in _TRANSLATE.items() if isinstance(v, str) and len(v) == 1}
@@ -90,26 +106,31 @@ _DELETED = re.compile("[" + "".join(chr(k) for k, v in _TRANSLATE.items() if v i
 def tokenise(text: str) -> list[Token]:
     """Tokens with offsets into ``text`` and their normalised forms.
 
-    The one-to-one mappings are applied to the whole text at once (offsets do not move);
-    only tokens that hold a character normalisation deletes (diacritics, tatweel) or a
+    The text is split once (tokens and the gaps between them alternate) and the offsets are
+    running sums of the pieces' lengths, so no Python code runs per regex match. The
+    one-to-one mappings are applied to the whole text at once (offsets do not move); only
+    tokens that hold a character normalisation deletes (diacritics, tatweel) or a
     presentation form are normalised one by one.
     """
-    slow = _PRESENTATION_FORMS.search(text) is not None
-    mapped = text if slow else text.translate(_ONE_TO_ONE)
-    deleted = {m.start() for m in _DELETED.finditer(text)}
-    tokens = []
-    for m in _TOKEN_RE.finditer(text):
-        start, end = m.span()
-        surface = m.group()
-        is_word = end - start > 1 or surface not in UNICODE_PUNCT_SYMBOL_CHARSET
-        if not is_word:
-            norm = surface
-        elif slow or (deleted and any(k in deleted for k in range(start, end))):
-            norm = normalise(surface)
-        else:
-            norm = mapped[start:end]
-        tokens.append(Token(start, end, norm, is_word))
-    return tokens
+    pieces = _TOKEN_SPLIT.split(text)  # gap, token, gap, token, ..., gap
+    offsets = list(accumulate(map(len, pieces), initial=0))
+    surfaces = pieces[1::2]
+    starts, ends = offsets[1:-1:2], offsets[2::2]
+    category = unicodedata.category
+    words = [len(t) > 1 or category(t)[0] not in "PS" for t in surfaces]  # is_punct_symbol
+    if _PRESENTATION_FORMS.search(text) is not None:
+        norms = [normalise(t) if w else t for t, w in zip(surfaces, words, strict=True)]
+    else:
+        mapped = text.translate(_ONE_TO_ONE)
+        norms = [
+            mapped[s:e] if w else t
+            for s, e, t, w in zip(starts, ends, surfaces, words, strict=True)
+        ]
+        for m in _DELETED.finditer(text):  # only ever inside a word token
+            i = bisect_right(starts, m.start()) - 1
+            norms[i] = normalise(surfaces[i])
+    # tuple.__new__ on the zipped fields builds each Token without a Python-level call
+    return list(map(tuple.__new__, repeat(Token), zip(starts, ends, norms, words, strict=True)))
 
 
 def _sentences(text: str, tokens: list[Token]) -> list[Sentence]:
@@ -185,4 +206,4 @@ def camel_ner_recogniser(model_dir: str) -> object:
 
 def display_form(s: str) -> str:
     """A label: the original letters without diacritics, tatweel or stray spaces."""
-    return " ".join(dediac_ar(s).replace(TATWEEL, "").split())
+    return " ".join(s.translate(_DEDIAC).replace(TATWEEL, "").split())  # camel's dediac_ar

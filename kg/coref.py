@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from kg.arabic import display_form, normalise, strip_diacritics_map
 from kg.gazetteer import Gazetteer
@@ -131,6 +132,40 @@ def _anaphor_words() -> frozenset[str]:
 def _anaphor_pair_heads() -> frozenset[str]:
     """First words of two-word anaphors ("قوات التحالف")."""
     return frozenset(w.split()[0] for w in _anaphor_words() if " " in w)
+
+
+class _Reading(NamedTuple):
+    """What a word form is when read without its proclitics, for the scans of
+    ``add_references``: a title, a given name, an anaphor, the first word of a two-word
+    anaphor, a reporting verb (each ``_stem_in`` of that word set)."""
+
+    title: tuple[str, int] | None
+    given: tuple[str, int] | None
+    anaphor: tuple[str, int] | None
+    pair_head: bool
+    reporting: bool
+
+
+_NOTHING = _Reading(None, None, None, False, False)
+_READINGS: dict[str, _Reading] = {}  # word form -> its reading, for every form seen
+MAX_READINGS = 262_144
+
+
+def _reading(norm: str) -> _Reading:
+    found = _READINGS.get(norm)
+    if found is None:
+        found = _Reading(
+            _stem_in(norm, titles()),
+            _stem_in(norm, first_names()),
+            _stem_in(norm, _anaphor_words()),
+            _stem_in(norm, _anaphor_pair_heads()) is not None,
+            _reporting(norm),
+        )
+        if found == _NOTHING:
+            found = _NOTHING
+        if len(_READINGS) < MAX_READINGS:
+            _READINGS[norm] = found
+    return found
 
 
 def _starts_next_phrase(norm: str) -> bool:
@@ -292,12 +327,12 @@ def add_references(
         return mentions, entities
     covered = [False] * len(tokens)
     for m in mentions:
-        for t in range(m.first_token, m.end_token):
-            covered[t] = True
+        covered[m.first_token : m.end_token] = [True] * (m.end_token - m.first_token)
     sentence_of = [0] * len(tokens)
     for s in analysis.sentences:
-        for t in range(s.first_token, s.end_token):
-            sentence_of[t] = s.index
+        sentence_of[s.first_token : s.end_token] = [s.index] * (s.end_token - s.first_token)
+    memo = _READINGS
+    reads = [memo[t.norm] if t.norm in memo else _reading(t.norm) for t in tokens]
     added: list[Mention] = []
 
     def add(
@@ -316,8 +351,7 @@ def add_references(
     # 1. people after a title
     kinds: list[str | None] = [None] * len(tokens)
     for m in mentions:
-        for t in range(m.first_token, m.end_token):
-            kinds[t] = m.kind
+        kinds[m.first_token : m.end_token] = [m.kind] * (m.end_token - m.first_token)
     people: dict[tuple[str, ...], Entity] = {}
 
     def add_person(span: tuple[int, int], confidence: float) -> None:
@@ -327,26 +361,30 @@ def add_references(
         people[key_tokens] = entity
         add(span[0], span[1], 0, entity, "title", confidence)
 
-    for i, tok in enumerate(tokens):
-        title = _stem_in(tok.norm, titles()) if tok.is_word and not covered[i] else None
-        if title is None:
+    # (each scan visits only the tokens whose reading can start what it looks for)
+    for i in [i for i, r in enumerate(reads) if r.title is not None]:
+        title = reads[i].title
+        if title is None or not tokens[i].is_word or covered[i]:
             continue
         span = _name_after_title(tokens, i, title[0], covered, kinds)
         if span is not None:
             add_person(span, 0.7)
     # 1a. people named before their role: "وقال فرحان حق، المتحدث باسم الأمم المتحدة"
-    for i in range(1, len(tokens)):
-        if covered[i] or not _reporting(tokens[i - 1].norm):
+    for i in [i + 1 for i, r in enumerate(reads[:-1]) if r.reporting]:
+        if covered[i]:
             continue
         span = _name_before_title(tokens, i, covered)
         if span is not None:
             add_person(span, 0.6)
     # 1b. people named without a title, from a given name: "جيمس ماتيس", "ميشيل تامر"
-    given = first_names()
-    for i, tok in enumerate(tokens):
+    starts = [
+        i for i, r in enumerate(reads) if r.given is not None or tokens[i].norm in ("عبد", "وعبد")
+    ]
+    for i in starts:
+        tok = tokens[i]
         if covered[i] or not tok.is_word:
             continue
-        found = _stem_in(tok.norm, given)
+        found = reads[i].given
         compound = (
             tok.norm in ("عبد", "وعبد")
             and i + 1 < len(tokens)
@@ -390,8 +428,8 @@ def add_references(
     by_first: dict[str, list[tuple[tuple[str, ...], Entity]]] = {}
     for key_tokens, entity in sorted(short.items(), key=lambda kv: -len(kv[0])):
         by_first.setdefault(key_tokens[0], []).append((key_tokens, entity))
-    for i, tok in enumerate(tokens):
-        if covered[i] or not tok.is_word or not by_first:
+    for i, tok in enumerate(tokens if by_first else ()):
+        if covered[i] or not tok.is_word:
             continue
         for stem, plen in clitic_variants(tok.norm):
             for key_tokens, entity in by_first.get(stem, ()):
@@ -407,15 +445,16 @@ def add_references(
             if covered[i]:
                 break
     # 3. anaphoric nouns
-    table, words, pair_heads = anaphors(), _anaphor_words(), _anaphor_pair_heads()
+    table, words = anaphors(), _anaphor_words()
     country = _main_country(mentions, entities)
     ordered = sorted(mentions + added, key=lambda m: m.start)
-    for i, tok in enumerate(tokens):
+    for i in [i for i, r in enumerate(reads) if r.anaphor is not None or r.pair_head]:
+        tok = tokens[i]
         if covered[i] or not tok.is_word:
             continue
-        found = _stem_in(tok.norm, words)
+        found = reads[i].anaphor
         end = i + 1
-        if found is None and i + 1 < len(tokens) and _stem_in(tok.norm, pair_heads):
+        if found is None and i + 1 < len(tokens) and reads[i].pair_head:
             pair = _stem_in(tok.norm + " " + tokens[i + 1].norm, words)
             if pair is not None and not covered[i + 1]:
                 found, end = pair, i + 2

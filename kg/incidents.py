@@ -142,6 +142,22 @@ class Resolver:
     def __init__(self, data: EventData, rules: GroupingRules) -> None:
         self.data = data
         self.rules = rules
+        self.children: dict[str, set[str]] = {}  # place -> every place that lies in it
+        for place, parents in data.parents.items():
+            for parent in parents:
+                self.children.setdefault(parent, set()).add(place)
+        self._related: dict[str, frozenset[str]] = {}
+
+    def related_places(self, place: str) -> frozenset[str]:
+        """The incident places ``place_relation`` relates ``place`` to: a cheap test that
+        keeps the judge from the many same-day incidents elsewhere."""
+        found = self._related.get(place)
+        if found is None:
+            countries = self.data.countries
+            within = {p for p in self.data.parents.get(place, ()) if p not in countries}
+            inside = self.children.get(place, set()) if place not in countries else set()
+            found = self._related[place] = frozenset({place} | within | inside)
+        return found
 
     # -- the rules -------------------------------------------------------------------------
     def sides(self, actors: set[str]) -> set[str]:
@@ -250,10 +266,14 @@ class Resolver:
         coarse_reports = [r for r in usable if r.period and not r.period.day]
         window = max(self.rules.day_window, self.rules.publication_slack)
         for r in day_reports:
-            assert r.period is not None
+            assert r.period is not None and r.place is not None
             day = r.period.first.toordinal()
+            related = self.related_places(r.place)
             candidates = [
-                i for d in range(day - window, day + window + 1) for i in by_day.get(d, ())
+                i
+                for d in range(day - window, day + window + 1)
+                for i in by_day.get(d, ())
+                if i.place in related
             ]
             chosen = self._best(r, candidates, unique=False)
             if chosen is None:
@@ -262,14 +282,15 @@ class Resolver:
                 by_day.setdefault(day, []).append(inc)
         self._second_chance(out, by_day, window)
         for r in coarse_reports:
-            assert r.period is not None
+            assert r.period is not None and r.place is not None
             first, last = r.period.first.toordinal(), r.period.last.toordinal()
-            candidates = [
-                i
-                for d, incs in by_day.items()
-                if first - window <= d <= last + window
-                for i in incs
-            ]
+            related = self.related_places(r.place)
+            # in any order: a coarse date joins only an incident that is the one candidate
+            days = range(first - window, last + window + 1)
+            near = (by_day.get(d, ()) for d in days) if len(days) < len(by_day) else (
+                incs for d, incs in by_day.items() if first - window <= d <= last + window
+            )  # fmt: skip
+            candidates = [i for incs in near for i in incs if i.place in related]
             if self._best(r, candidates, unique=True) is None:
                 inc = Incident([r], r.place or "", [Evidence(r.iri, "anchor", 0.0)])
                 out.incidents.append(inc)
@@ -283,13 +304,14 @@ class Resolver:
             if len(inc.reports) != 1:
                 continue
             r = inc.anchor
-            assert r.period is not None
+            assert r.period is not None and r.place is not None
             day = r.period.first.toordinal()
+            related = self.related_places(r.place)
             candidates = [
                 i
                 for d in range(day - window, day + window + 1)
                 for i in by_day.get(d, ())
-                if i is not inc
+                if i is not inc and i.place in related
             ]
             if self._best(r, candidates, unique=False) is not None:
                 out.incidents.remove(inc)

@@ -124,8 +124,7 @@ def link(
     candidates = _one_sense_per_document(candidates)
     sentence_of = [0] * len(analysis.tokens)
     for s in analysis.sentences:
-        for t in range(s.first_token, s.end_token):
-            sentence_of[t] = s.index
+        sentence_of[s.first_token : s.end_token] = [s.index] * (s.end_token - s.first_token)
     mentions: list[Mention] = []
     entities: dict[str, Entity] = {}
     for cand in candidates:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -123,8 +124,20 @@ def _cue_before(tokens: tuple[Token, ...], i: int) -> tuple[Cue, int] | None:
     """The head word right before token ``i`` and its proclitic letters, if any."""
     if i == 0 or not tokens[i - 1].is_word:
         return None
-    table = cues()
     norm = tokens[i - 1].norm
+    if norm in _CUE_OF:
+        return _CUE_OF[norm]
+    found = _cue_of(norm)
+    if len(_CUE_OF) < MAX_MEMO:
+        _CUE_OF[norm] = found
+    return found
+
+
+_CUE_OF: dict[str, tuple[Cue, int] | None] = {}  # word form -> the head it is (a memo)
+
+
+def _cue_of(norm: str) -> tuple[Cue, int] | None:
+    table = cues()
     for stem, plen in clitic_variants(norm):
         if stem in table:
             return table[stem], plen
@@ -148,19 +161,33 @@ def _name_starts(norm: str, gaz: Gazetteer) -> tuple[tuple[str, int, int], ...]:
 
 
 def _match_known(
-    tokens: tuple[Token, ...], i: int, gaz: Gazetteer, cue: Cue | None
+    tokens: tuple[Token, ...], i: int, gaz: Gazetteer, cue: Cue | None, joiners: bool = True
 ) -> Known | None:
-    """Longest gazetteer name starting at token ``i``: (prefix letters, end token, key, entries)."""
+    """Longest gazetteer name starting at token ``i``: (prefix letters, end token, key, entries).
+    ``joiners=False`` promises that no token is a hashtag joiner (the words are consecutive)."""
+    starts = gaz.starts.get(tokens[i].norm)
+    if starts is None:
+        starts = _name_starts(tokens[i].norm, gaz)
+    if not starts:
+        return None  # the common case: no name starts with this word
     best: Known | None = None
-    for stem, plen, longest in _name_starts(tokens[i].norm, gaz):
-        idx = _word_indices(tokens, i, longest)
+    cued = cue is not None
+    bare, headed = gaz.bare_names, gaz.cue_names
+    for stem, plen, longest in starts:
+        idx: Sequence[int] = (
+            _word_indices(tokens, i, longest)
+            if joiners
+            else range(i, min(i + longest, len(tokens)))
+        )
         seq = [stem] + [tokens[j].norm for j in idx[1:]]
         lengths = gaz.name_lengths[stem]
         for k in range(len(seq), 0, -1):
             if k not in lengths:
                 continue  # no name of k words starts with this one
             key = tuple(seq[:k])
-            entries = gaz.lookup(key, cued=cue is not None)
+            if key not in bare and not (cued and key in headed):
+                continue  # what gaz.lookup would find empty, without building its list
+            entries = gaz.lookup(key, cued=cued)
             if entries:
                 end = idx[k - 1] + 1
                 better = best is None or (end, -plen) > (best[1], -best[0])
@@ -249,6 +276,8 @@ def find_candidates(text: str, analysis: Analysis, gaz: Gazetteer) -> list[Candi
     out: list[Candidate] = []
     i = 0
     n = len(tokens)
+    joiners = any(j in text for j in JOINERS)  # a joiner token is its own character
+    stop = stopwords()
     while i < n:
         tok = tokens[i]
         if not tok.is_word and tok.norm not in QUOTES_OPEN:
@@ -262,8 +291,8 @@ def find_candidates(text: str, analysis: Analysis, gaz: Gazetteer) -> list[Candi
             if prev.cue is not None and head_word in DUAL_HEADS and i - prev.end_token <= 4:
                 found_cue = (prev.cue, 0)
         cue = found_cue[0] if found_cue else None
-        known = _match_known(tokens, i, gaz, cue) if tok.is_word else None
-        if known is not None and len(known[2]) == 1 and known[2][0] in stopwords():
+        known = _match_known(tokens, i, gaz, cue, joiners) if tok.is_word else None
+        if known is not None and len(known[2]) == 1 and known[2][0] in stop:
             known = None  # "مدينة منكوبة": an adjective after the head, not a village of that name
         if known is not None and _facility_word(known[2], tokens, i, known[1]):
             known = None  # "القاعدة العسكرية" is a base, "القاعدة" alone the group
@@ -274,7 +303,7 @@ def find_candidates(text: str, analysis: Analysis, gaz: Gazetteer) -> list[Candi
             known = _after_org_head(known, cue)
             if known[3] and known[3][0].entity.kind not in ORG_KINDS:
                 found_cue = cue = None  # "جبهة حيفان": a front line, not a group
-                known = _match_known(tokens, i, gaz, None)
+                known = _match_known(tokens, i, gaz, None, joiners)
         if known is not None:
             plen, end, key, entries = known
             start, first = tok.start + _letters_to_chars(text, tok, plen), i
@@ -288,7 +317,7 @@ def find_candidates(text: str, analysis: Analysis, gaz: Gazetteer) -> list[Candi
             i += 1  # an organisation head names something new only in quotes: تنظيم «ولاية سيناء»
             continue
         if not tok.is_word and i + 1 < n and tokens[i + 1].is_word:
-            inner = _match_known(tokens, i + 1, gaz, None)
+            inner = _match_known(tokens, i + 1, gaz, None, joiners)
             if inner is not None:
                 i += 1  # a quoted name the gazetteer knows: matched at the next token
                 continue

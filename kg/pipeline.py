@@ -7,9 +7,11 @@ sinks (the embedded store, an RDF file) and returns what it did.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +47,20 @@ if TYPE_CHECKING:
 # against 0.8 GB at 256 on the 2,144-article corpus); the byte bound keeps memory flat.
 BATCH = 256
 BATCH_BYTES = 16 * 1024 * 1024
+
+
+@contextmanager
+def fewer_collections(young: int = 20_000) -> Iterator[None]:
+    """Run the cyclic garbage collector less often (every ``young`` new containers instead of
+    Python's 700). Extraction and resolution allocate millions of short-lived tuples and
+    dataclasses that reference counting frees; the collector walking the survivors cost about
+    1.2 s of CPU over the 2,144-article build. The old thresholds come back afterwards."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(young, thresholds[1], thresholds[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def extract(
@@ -270,6 +286,18 @@ def build(
     into graphs, in order: in this process by default, or in worker processes. ``run``
     collects the run record, which each sink receives as its own graph at the end.
     """
+    with fewer_collections():
+        return _build(reader, sinks, known_hashes, mapper, progress, run)
+
+
+def _build(
+    reader: CorpusReader,
+    sinks: list[Sink],
+    known_hashes: dict[str, str] | None,
+    mapper: Mapper,
+    progress: Callable[[BuildSummary], None] | None,
+    run: RunRecord | None,
+) -> BuildSummary:
     summary = BuildSummary()
     default_gazetteer()  # load before the clock starts
     started = time.perf_counter()

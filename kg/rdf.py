@@ -179,19 +179,41 @@ def ntriples(triples: list[Triple]) -> str:
     return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
 
 
+def _term(ns: str, name: str) -> str:
+    return f"<{ns}{name}>"
+
+
+# terms the per-document graph repeats for every sentence, phrase, mention and event
+_A = _term(RDF, "type")
+_NNI = f"^^<{XSD}nonNegativeInteger>"
+_PHRASE = _term(NIF, "Phrase")
+_SENTENCE = _term(NIF, "Sentence")
+_REFERENCE_CONTEXT = _term(NIF, "referenceContext")
+_IN_SENTENCE = _term(NIF, "sentence")
+_BEGIN = _term(NIF, "beginIndex")
+_END = _term(NIF, "endIndex")
+_ANCHOR = _term(NIF, "anchorOf")
+_IDENT_REF = _term(ITSRDF, "taIdentRef")
+_CLASS_REF = _term(ITSRDF, "taClassRef")
+_CONFIDENCE = _term(ITSRDF, "taConfidence")
+_DOUBLE = f"^^<{XSD}double>"
+_RECOGNISED_BY = _term(ACO, "recognisedBy")
+_KIND_TERM = {kind: _term(ACO, cls) for kind, cls in KIND_CLASS.items()}
+
+
 def document_triples(ex: Extraction, run_iri: str | None = None) -> list[Triple]:
     """The content of the document's named graph (``doc_graph(id)``), as N-Triples terms."""
     doc = ex.document
     text = doc.text
-    ctx_iri = context_iri(doc.id)
-    ctx = iri(ctx_iri)
-    a = iri(RDF + "type")
+    base = doc_iri(doc.id)  # span IRIs extend it: quoted once per document
+    ctx = iri(base + "#context")
+    a = _A
     triples: list[tuple[str, str, str]] = [
         (ctx, a, iri(NIF + "Context")),
         (ctx, a, iri(NIF + "OffsetBasedString")),
         (ctx, iri(NIF + "isString"), lit(text)),
-        (ctx, iri(NIF + "beginIndex"), lit("0", datatype=XSD + "nonNegativeInteger")),
-        (ctx, iri(NIF + "endIndex"), lit(str(len(text)), datatype=XSD + "nonNegativeInteger")),
+        (ctx, _BEGIN, lit("0", datatype=XSD + "nonNegativeInteger")),
+        (ctx, _END, lit(str(len(text)), datatype=XSD + "nonNegativeInteger")),
         (ctx, iri(DCT + "identifier"), lit(doc.id)),
         (ctx, iri(ACO + "contentHash"), lit(text_hash(text))),
     ]
@@ -208,41 +230,40 @@ def document_triples(ex: Extraction, run_iri: str | None = None) -> list[Triple]
     if run_iri:
         triples.append((ctx, iri(PROV + "wasGeneratedBy"), iri(run_iri)))
 
-    nni = XSD + "nonNegativeInteger"
+    nni = _NNI
     sentence_iris = []
     for s in ex.analysis.sentences:
-        siri = iri(span_iri(doc.id, s.start, s.end))
+        siri = f"<{base}#char={s.start},{s.end}>"
         sentence_iris.append(siri)
         triples += [
-            (siri, a, iri(NIF + "Sentence")),
-            (siri, iri(NIF + "referenceContext"), ctx),
-            (siri, iri(NIF + "beginIndex"), lit(str(s.start), datatype=nni)),
-            (siri, iri(NIF + "endIndex"), lit(str(s.end), datatype=nni)),
+            (siri, a, _SENTENCE),
+            (siri, _REFERENCE_CONTEXT, ctx),
+            (siri, _BEGIN, f'"{s.start}"{nni}'),
+            (siri, _END, f'"{s.end}"{nni}'),
         ]
 
     def phrase(start: int, end: int, sentence: int) -> str:
-        p = iri(span_iri(doc.id, start, end))
+        p = f"<{base}#char={start},{end}>"
         triples.extend([
-            (p, a, iri(NIF + "Phrase")),
-            (p, iri(NIF + "referenceContext"), ctx),
-            (p, iri(NIF + "sentence"), sentence_iris[sentence]),
-            (p, iri(NIF + "beginIndex"), lit(str(start), datatype=nni)),
-            (p, iri(NIF + "endIndex"), lit(str(end), datatype=nni)),
-            (p, iri(NIF + "anchorOf"), lit(text[start:end])),
+            (p, a, _PHRASE),
+            (p, _REFERENCE_CONTEXT, ctx),
+            (p, _IN_SENTENCE, sentence_iris[sentence]),
+            (p, _BEGIN, f'"{start}"{nni}'),
+            (p, _END, f'"{end}"{nni}'),
+            (p, _ANCHOR, lit(text[start:end])),
         ])  # fmt: skip
         return p
 
     for m in ex.mentions:
         p = phrase(m.start, m.end, m.sentence)
-        ent = iri(entity_iri(m.entity_key))
         triples += [
-            (p, iri(ITSRDF + "taIdentRef"), ent),
-            (p, iri(ITSRDF + "taClassRef"), iri(ACO + KIND_CLASS[m.kind])),
-            (p, iri(ITSRDF + "taConfidence"), lit(f"{m.confidence:.3f}", datatype=XSD + "double")),
-            (p, iri(ACO + "recognisedBy"), lit(m.method)),
+            (p, _IDENT_REF, iri(entity_iri(m.entity_key))),
+            (p, _CLASS_REF, _KIND_TERM[m.kind]),
+            (p, _CONFIDENCE, f'"{m.confidence:.3f}"{_DOUBLE}'),
+            (p, _RECOGNISED_BY, lit(m.method)),
         ]
     for ev in ex.events:
-        triples += _event_triples(ex, ev, phrase, sentence_iris, ctx)
+        triples += _event_triples(ex, ev, phrase, sentence_iris, ctx, base)
     return triples
 
 
@@ -252,10 +273,12 @@ def _event_triples(
     phrase: Callable[[int, int, int], str],
     sentence_iris: list[str],
     ctx: str,
+    base: str,
 ) -> list[Triple]:
-    doc = ex.document
-    e = iri(event_iri(doc.id, ev))
-    a = iri(RDF + "type")
+    start, end = ev.triggers[0]
+    event = f"{base}/event/{start}-{end}"  # event_iri, on the document IRI quoted once
+    e = iri(event)
+    a = _A
     out: list[tuple[str, str, str]] = []
     if ev.negated or ev.hedged:  # never a plain fact: not an instance of the class
         out.append((e, a, iri(ACO + "NonFactualEvent")))
@@ -263,11 +286,11 @@ def _event_triples(
         out.append((e, iri(ACO + "factuality"), iri(ACO + ("Negated" if ev.negated else "Hedged"))))
     else:
         out.append((e, a, iri(ACO + ev.cls)))
-    out.append((e, iri(ACO + "reportedIn"), ctx))
-    out.append((e, iri(PROV + "wasDerivedFrom"), sentence_iris[ev.sentence]))
+    out.append((e, _REPORTED_IN, ctx))
+    out.append((e, _DERIVED_FROM, sentence_iris[ev.sentence]))
     for start, end in ev.triggers:
         sentence = ex.analysis.sentence_at(start).index
-        out.append((e, iri(ACO + "trigger"), phrase(start, end, sentence)))
+        out.append((e, _TRIGGER, phrase(start, end, sentence)))
     mentions = ex.mentions
     for role, mi in ev.roles:
         out.append((e, iri(ACO + role), iri(entity_iri(mentions[mi].entity_key))))
@@ -292,20 +315,20 @@ def _event_triples(
                 (e, iri(ACO + "timeFromPublicationDate"), lit("true", datatype=XSD + "boolean"))
             )
     best: dict[str, tuple[int, str, int]] = {}
+    claimed_by = [iri(entity_iri(mentions[mi].entity_key)) for mi in ev.sources]
     for n, c in enumerate(ev.counts):
-        claim = iri(f"{event_iri(doc.id, ev)}/count/{n}")
+        claim = iri(f"{event}/count/{n}")
         sentence = ex.analysis.sentence_at(c.span[0]).index
         out += [
-            (e, iri(ACO + "hasCountClaim"), claim),
-            (claim, a, iri(ACO + "CountClaim")),
-            (claim, iri(ACO + "countOf"), lit(c.what)),
-            (claim, iri(ACO + "value"), int_lit(c.value)),
-            (claim, iri(ACO + "qualifier"), iri(ACO + QUALIFIER[c.qualifier])),
-            (claim, iri(PROV + "wasDerivedFrom"), phrase(c.span[0], c.span[1], sentence)),
-            (claim, iri(ACO + "reportedIn"), ctx),
+            (e, _HAS_COUNT_CLAIM, claim),
+            (claim, a, _COUNT_CLAIM),
+            (claim, _COUNT_OF, lit(c.what)),
+            (claim, _VALUE, int_lit(c.value)),
+            (claim, _QUALIFIER, _QUALIFIER_TERM[c.qualifier]),
+            (claim, _DERIVED_FROM, phrase(c.span[0], c.span[1], sentence)),
+            (claim, _REPORTED_IN, ctx),
         ]
-        for mi in ev.sources:
-            out.append((claim, iri(ACO + "claimedBy"), iri(entity_iri(mentions[mi].entity_key))))
+        out += [(claim, _CLAIMED_BY, who) for who in claimed_by]
         if c.what not in best or c.value > best[c.what][0]:
             best[c.what] = (c.value, c.qualifier, n)
     for what, prop in (("fatalities", "fatalities"), ("injured", "injured"),
@@ -314,5 +337,17 @@ def _event_triples(
         if what in best:
             value, qual, _ = best[what]
             out.append((e, iri(ACO + prop), int_lit(value)))
-            out.append((e, iri(ACO + prop + "Qualifier"), iri(ACO + QUALIFIER[qual])))
+            out.append((e, iri(ACO + prop + "Qualifier"), _QUALIFIER_TERM[qual]))
     return out
+
+
+_REPORTED_IN = _term(ACO, "reportedIn")
+_DERIVED_FROM = _term(PROV, "wasDerivedFrom")
+_TRIGGER = _term(ACO, "trigger")
+_HAS_COUNT_CLAIM = _term(ACO, "hasCountClaim")
+_COUNT_CLAIM = _term(ACO, "CountClaim")
+_COUNT_OF = _term(ACO, "countOf")
+_VALUE = _term(ACO, "value")
+_QUALIFIER = _term(ACO, "qualifier")
+_CLAIMED_BY = _term(ACO, "claimedBy")
+_QUALIFIER_TERM = {q: _term(ACO, name) for q, name in QUALIFIER.items()}

@@ -103,6 +103,13 @@ def incident_triples(incident: Incident, data: EventData) -> tuple[list[Triple],
 
 def resolve(store: GraphStore, rules: GroupingRules | None = None) -> ResolveSummary:
     """Recompute the incidents and control graphs of ``store`` from its per-document events."""
+    from kg.pipeline import fewer_collections
+
+    with fewer_collections():
+        return _resolve(store, rules)
+
+
+def _resolve(store: GraphStore, rules: GroupingRules | None) -> ResolveSummary:
     started = time.process_time()
     data = read_events(store)
     if not data.reports:

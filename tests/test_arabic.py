@@ -1,3 +1,4 @@
+from camel_tools.utils.charsets import UNICODE_PUNCT_SYMBOL_CHARSET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,3 +75,26 @@ def test_tokens_and_sentences_lie_inside_the_text(text):
         assert not text[tok.start : tok.end].isspace()
     for s in a.sentences:
         assert 0 <= s.start <= s.end <= len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("حلبإدوالىة ـًٌَُ«»،.؟\n١٢3a#_\u200cﻻ")), max_size=60))
+def test_tokens_hold_the_normalised_form_of_their_own_characters(text):
+    """Normalising the text at once, then a token's slice, is normalising the token itself."""
+    for tok in tokenise(text):
+        surface = text[tok.start : tok.end]
+        assert tok.is_word == (len(surface) > 1 or surface not in UNICODE_PUNCT_SYMBOL_CHARSET)
+        assert tok.norm == (normalise(surface) if tok.is_word else surface)
+
+
+def test_character_sets_are_camel_tools_own():
+    from camel_tools.utils.charsets import AR_DIAC_CHARSET as CAMEL_DIAC
+    from camel_tools.utils.dediac import dediac_ar
+
+    from kg.arabic import AR_DIAC_CHARSET, display_form, is_punct_symbol
+
+    assert AR_DIAC_CHARSET == CAMEL_DIAC
+    every = (chr(c) for c in range(0x110000))
+    assert {c for c in every if is_punct_symbol(c)} == UNICODE_PUNCT_SYMBOL_CHARSET
+    label = "الأُمَمُ  المتحـــدة"
+    assert display_form(label) == " ".join(dediac_ar(label).replace("ـ", "").split())

@@ -136,3 +136,19 @@ def test_entity_iris_are_stable_and_local_ones_live_in_the_project_namespace(dat
         assert str(e).startswith(
             ("http://www.wikidata.org/entity/Q", "https://w3id.org/ar-conflict-kg/resource/")
         )
+
+
+def test_build_collects_garbage_less_often_and_restores_the_thresholds(tmp_path):
+    import gc
+
+    from kg.pipeline import fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections(12_345):
+        assert gc.get_threshold() == (12_345, *before[1:])
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), fewer_collections():
+        raise RuntimeError("a failed build")
+    assert gc.get_threshold() == before
+    build(CorpusReader([EXAMPLES]), [FileSink(tmp_path / "g.nq")])
+    assert gc.get_threshold() == before

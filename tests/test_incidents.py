@@ -419,3 +419,15 @@ def test_remove_regroups_incidents_with_the_last_thresholds(tmp_path):
     store = GraphStore(tmp_path / "s", read_only=True)
     assert not store.store.contains_named_graph(ox.NamedNode(INCIDENTS_GRAPH))
     del store
+
+
+def test_incidents_related_places_are_exactly_those_the_place_rule_accepts():
+    res = resolver(
+        aleppo={"syria"}, saraqib={"idlib", "syria"}, idlib={"syria"}, town={"aleppo", "syria"}
+    )
+    places = ["syria", "aleppo", "idlib", "saraqib", "town", "elsewhere"]
+    for place in places:
+        related = res.related_places(place)
+        for other in places:
+            inc = Incident([report("u", "AirStrike", other, "2018-03-11")], other)
+            assert (other in related) == (res.place_relation(place, inc) is not None)
