@@ -1,7 +1,8 @@
 """Arabic text handling: tokens and sentences over the original string, normalised forms.
 
-This is the one module that imports camel-tools, and only where its own functions are called
-(the references below, transliteration, NER). Everything here runs without camel-tools'
+This is the one module that imports camel-tools, and only where its own functions are called:
+labels (``display_form``, camel's dediacritisation), the references below, transliteration
+and NER. Everything here runs without camel-tools'
 downloadable data. The tokeniser splits words exactly as camel-tools' ``simple_word_tokenize``
 does (whitespace, then every punctuation or symbol character of camel's
 ``UNICODE_PUNCT_SYMBOL_CHARSET`` on its own), but as one compiled regular expression that
@@ -44,7 +45,6 @@ _EXTENDED_INDIC = "۰۱۲۳۴۵۶۷۸۹"
 # it is camel's. camel-tools is imported only by the reference functions below: importing its
 # charsets walks all 1.1 million code points, half a second of CPU at every start.
 AR_DIAC_CHARSET = frozenset("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670")
-_DEDIAC = {ord(c): None for c in AR_DIAC_CHARSET}
 _TRANSLATE: dict[int, int | str | None] = {ord(c): None for c in AR_DIAC_CHARSET}
 _TRANSLATE[ord(TATWEEL)] = None
 _TRANSLATE.update({ord(c): "ا" for c in _ALEF_VARIANTS})
@@ -205,5 +205,8 @@ def camel_ner_recogniser(model_dir: str) -> object:
 
 
 def display_form(s: str) -> str:
-    """A label: the original letters without diacritics, tatweel or stray spaces."""
-    return " ".join(s.translate(_DEDIAC).replace(TATWEEL, "").split())  # camel's dediac_ar
+    """A label: the original letters without diacritics (camel-tools' ``dediac_ar``), tatweel
+    or stray spaces."""
+    from camel_tools.utils.dediac import dediac_ar  # imported once, on the first label
+
+    return " ".join(dediac_ar(s).replace(TATWEEL, "").split())
