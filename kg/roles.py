@@ -72,6 +72,10 @@ def roles_of(
     if sides is not None and trig.cls in SIDED and agent not in sides:
         agent = sides[0]
     roles = [("agent", i) for i in conjuncts(tokens, sent, agent)] if agent is not None else []
+    for i in _supporters(tokens, trig, sent, actors):
+        if agent is None and trig.cls in TERRITORY and sent.mentions[i].kind == "armed_group":
+            continue  # a group beside forces left unnamed does not make the retaking a group's
+        roles += [("agent", j) for j in conjuncts(tokens, sent, i) if ("agent", j) not in roles]
     if sides is not None:
         if trig.cls in TALKS:
             roles += [("agent", i) for i in sides if ("agent", i) not in roles]
@@ -87,6 +91,31 @@ def roles_of(
             return [*roles, ("addressee", addressee)], _place(tokens, trig, sent, sources)
     roles += patients(tokens, trig, sent, actors, roles)
     return roles, _place(tokens, trig, sent, sources)
+
+
+def _supporters(
+    tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[int]
+) -> list[int]:
+    """Who fights beside the agent: "تقدم الجيش بإسناد من التحالف", "مسنودة بقوات التحالف",
+    "بالتعاون مع القوات الرديفة", "بمساعدة فصائل من المعارضة" name a co-agent of the attack
+    or the retaking of their clause."""
+    if not (trig.cls in VIOLENT or trig.cls in TERRITORY or trig.cls == "OffensiveAnnounced"):
+        return []
+    ms = sent.mentions
+    out = []
+    lo, hi = max(0, trig.first - WINDOW), min(len(tokens), trig.end + WINDOW)
+    for k in range(lo, hi):
+        if not in_words(tokens[k].norm, "support"):
+            continue
+        if clause_break(tokens, *sorted((k + 1, trig.first) if k < trig.first else (trig.end, k))):
+            continue
+        near = [i for i in actors if k < ms[i].first_token <= k + 3]
+        if not near or ms[near[0]].kind not in STATE_KINDS or not can_act(trig, ms[near[0]]):
+            continue
+        if clause_break(tokens, k + 1, ms[near[0]].first_token):
+            continue
+        out.append(near[0])
+    return out
 
 
 def _cities_acting(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> list[int]:

@@ -221,3 +221,9 @@ def test_roles_clause_words_read_every_reading_of_a_lexicon_form():
     assert verb_trigger(normalise("قتلوا"))
     assert not verb_trigger(normalise("الجيش"))
     assert readings_of(normalise("الجيش")) == ()
+
+
+def test_roles_who_fights_beside_the_agent_is_an_agent_too(run):
+    ex = run("وسيطر الجيش اليمني بإسناد من التحالف العربي على مدينة البرح.")
+    agents = [name for role, name in roles(ex, "GovernmentRegainsTerritory") if role == "agent"]
+    assert agents == ["التحالف العربي", "الجيش اليمني"]
