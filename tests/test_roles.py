@@ -227,3 +227,10 @@ def test_roles_who_fights_beside_the_agent_is_an_agent_too(run):
     ex = run("وسيطر الجيش اليمني بإسناد من التحالف العربي على مدينة البرح.")
     agents = [name for role, name in roles(ex, "GovernmentRegainsTerritory") if role == "agent"]
     assert agents == ["التحالف العربي", "الجيش اليمني"]
+
+
+def test_roles_a_verb_joined_by_wa_shares_the_subject_of_the_verb_before(run):
+    ex = run("قال دونالد ترامب إن الرد سيكون قاسيا، وانتقد روسيا لدعمها الحكومة السورية.")
+    found = roles(ex, "Statement")
+    assert ("agent", "دونالد ترامب") in found
+    assert ("agent", "روسيا") not in found
