@@ -326,7 +326,9 @@ def _verb_agent(
     armed_subject = bool(direct) and ms[direct[0]].kind in ARMED_KINDS and len(direct) > 1
     if direct and can_act(trig, ms[direct[0]]) and (not killing or armed_subject):
         return direct[0]
-    if before:
+    if before and not trig.prefix.startswith("و"):
+        # a verb that carries «و» starts a clause of its own: the noun before it ends the
+        # clause before («قضت وحدات الجيش على الإرهابيين ودمرت مقراتهم»)
         last = before[-1]
         # a passive "قُتل" after its subject: "أبو حمزة المقدسي، وقد قتل مؤخرا"
         counted = killing and (is_counted(tokens, ms[last]) or ms[last].kind not in ARMED_KINDS)

@@ -234,3 +234,15 @@ def test_roles_a_verb_joined_by_wa_shares_the_subject_of_the_verb_before(run):
     found = roles(ex, "Statement")
     assert ("agent", "دونالد ترامب") in found
     assert ("agent", "روسيا") not in found
+
+
+def test_roles_the_noun_before_a_verb_carrying_wa_ends_the_clause_before(run):
+    ex = run("حاصرت القوات مواقع المسلحين ودمرت مقراتهم في ريف حلب.")
+    text = ex.document.text
+    agents = {
+        text[ex.mentions[i].start : ex.mentions[i].end]
+        for e in ex.events
+        for r, i in e.roles
+        if r == "agent"
+    }
+    assert ex.events and "المسلحين" not in agents
