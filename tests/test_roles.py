@@ -246,3 +246,11 @@ def test_roles_the_noun_before_a_verb_carrying_wa_ends_the_clause_before(run):
         if r == "agent"
     }
     assert ex.events and "المسلحين" not in agents
+
+
+def test_roles_who_a_place_is_retaken_from_is_its_target_even_far_on(run):
+    ex = run(
+        "وساعدت القوات الجيش العراقي في استعادة مدينة الموصل ومناطق أخرى واسعة في الشمال "
+        "من أيدي مسلحي تنظيم الدولة الإسلامية."
+    )
+    assert ("target", "تنظيم الدولة الإسلامية") in roles(ex, "GovernmentRegainsTerritory")
