@@ -55,12 +55,16 @@ REFINES = {"ArmedClash": {"AirStrike", "Shelling", "Bombing", "AttackOnCivilians
            "Shelling": {"AirStrike"}}  # fmt: skip
 
 
-def _merge(a: Event, b: Event, cls: str | None = None) -> Event:
+def _merge(a: Event, b: Event, cls: str | None = None, allied: bool = False) -> Event:
+    """One event of two tellings. The first telling's agents stand, unless it names none, or
+    the second names one of them with its allies (``allied``: «قرار الولايات المتحدة
+    وبريطانيا وفرنسا شن ضربات» after «الضربات الأمريكية»): then they join."""
     roles = a.roles + tuple(
         r
         for r in b.roles
         if (r not in a.roles and r[0] != "agent")
         or (r[0] == "agent" and not any(x[0] == "agent" for x in a.roles))
+        or (r[0] == "agent" and allied and r not in a.roles)
     )
     time = a.time if a.time is not None and a.time.expression is not None else (b.time or a.time)
     return replace(
@@ -209,6 +213,9 @@ def merge_in_document(
                 out.add(m.entity_key)
         return out
 
+    def agent_keys(e: Event) -> set[str]:
+        return {mentions[mi].entity_key for role, mi in e.roles if role == "agent"}
+
     def surface(mi: int) -> tuple[str, ...]:
         return tuple(normalise(text[mentions[mi].start : mentions[mi].end]).split())
 
@@ -254,7 +261,9 @@ def merge_in_document(
         if target is None:
             out.append(ev)
         else:
-            out[target] = _merge(out[target], ev, _refined(ev, out[target]))
+            first, known = out[target], agent_keys(out[target])
+            allied = bool(known & agent_keys(ev)) and len(agent_keys(ev)) > 1
+            out[target] = _merge(first, ev, _refined(ev, first), allied=allied)
     return out
 
 

@@ -105,7 +105,9 @@ def _resolve_class(
     trigger_norm: str,
     weapon: str | None = None,
 ) -> str:
-    kinds = {r: ms[i].kind for r, i in roles}
+    kinds: dict[str, str] = {}
+    for r, i in roles:  # the first of a role is its main filler (a co-agent comes after)
+        kinds.setdefault(r, ms[i].kind)
     if cls == "TakeControl":
         if kinds.get("agent") in ("state_force", "government"):
             return "GovernmentRegainsTerritory"

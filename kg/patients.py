@@ -58,7 +58,11 @@ def patients(
         i
         for i in actors
         if trig.end <= ms[i].first_token
-        and (ms[i].first_token <= lo + WINDOW or _far_target(tokens, trig, ms[i]))
+        and (
+            ms[i].first_token <= lo + WINDOW
+            or _far_target(tokens, trig, ms[i])
+            or (ms[i].first_token <= lo + 2 * WINDOW and _from(tokens, trig, ms[i]))
+        )
     ]
     for i in after:
         if i in taken or (ms[i].kind == "country" and not _fired_at(tokens, trig, ms[i])):
@@ -210,10 +214,16 @@ def _accused(
 
 
 def _from(tokens: Sequence[Token], trig: Trigger, m: Mention) -> bool:
-    """A place taken "من" a group: "استعادة المدينة من أيدي المسلحين"."""
-    return (
-        trig.cls in TERRITORY and m.kind in ARMED_KINDS and in_words(prev_word(tokens, m), "from")
-    )
+    """A place taken "من" a group: "استعادة المدينة من أيدي المسلحين", "من أيدي مسلحي
+    قوات البيشمركة" (the head of the group may stand between)."""
+    if trig.cls not in TERRITORY or m.kind not in ARMED_KINDS:
+        return False
+    k = m.first_token - 1
+    if k >= 0 and in_words(tokens[k].norm, "partitive_head") and tokens[k].norm != "من":
+        k -= 1
+    if k < 0 or not in_words(tokens[k].norm, "from"):
+        return False
+    return not trigger_between(tokens, trig.end, m.first_token)
 
 
 def _fired_at(tokens: Sequence[Token], trig: Trigger, m: Mention) -> bool:

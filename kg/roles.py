@@ -38,7 +38,9 @@ from kg.clauses import (
     quote_break,
     relative_antecedent,
     role_words,
+    speech_verb,
     subject_gap,
+    verb_trigger,
 )
 from kg.event_merge import VIOLENT
 from kg.mentions import clitic_variants
@@ -69,9 +71,15 @@ def roles_of(
     actors = sorted(actors + cities, key=lambda i: sent.mentions[i].start)
     sides = _sides(tokens, sent, trig) if trig.cls in SIDED + TALKS else None
     agent = _agent(tokens, trig, sent, actors)
+    shared = _coordinated_subject(tokens, trig, sent) if sides is None else None
+    agent = shared if shared is not None else agent
     if sides is not None and trig.cls in SIDED and agent not in sides:
         agent = sides[0]
     roles = [("agent", i) for i in conjuncts(tokens, sent, agent)] if agent is not None else []
+    for i in _supporters(tokens, trig, sent, actors):
+        if agent is None and trig.cls in TERRITORY and sent.mentions[i].kind == "armed_group":
+            continue  # a group beside forces left unnamed does not make the retaking a group's
+        roles += [("agent", j) for j in conjuncts(tokens, sent, i) if ("agent", j) not in roles]
     if sides is not None:
         if trig.cls in TALKS:
             roles += [("agent", i) for i in sides if ("agent", i) not in roles]
@@ -87,6 +95,69 @@ def roles_of(
             return [*roles, ("addressee", addressee)], _place(tokens, trig, sent, sources)
     roles += patients(tokens, trig, sent, actors, roles)
     return roles, _place(tokens, trig, sent, sources)
+
+
+def _coordinated_subject(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> int | None:
+    """A verb joined by «و» to an earlier verb of its sentence shares its subject when it has
+    none of its own: «قال ترامب إن الصواريخ قادمة، وانتقد موسكو», «قضت وحدات الجيش على
+    المسلحين ودمرت مقراتهم». For violence the shared subject must be able to fight."""
+    if trig.pos != "verb" or not trig.prefix.startswith("و") or trig.cls in VICTIM_CLASSES:
+        return None
+    ms = sent.mentions
+    lo = min((ms[i].first_token for i in sent.idx), default=trig.first)
+    lo = max(lo - 3, trig.first - 3 * WINDOW, 0)
+    for v in range(trig.first - 1, lo - 1, -1):
+        norm = tokens[v].norm
+        if any(ms[i].first_token <= v < ms[i].end_token for i in sent.idx):
+            continue
+        if not (speech_verb(norm) or verb_trigger(norm)):
+            continue
+        subject = [
+            i
+            for i in sent.actors()
+            if 0 <= ms[i].first_token - (v + 1) <= SUBJECT_GAP
+            and ms[i].first_token < trig.first
+            and not preceded_by_preposition(tokens, ms[i])
+            and subject_gap(tokens, v + 1, ms[i], sent)
+        ]
+        before = [
+            i for i in sent.actors() if ms[i].end_token == v and clause_initial(tokens, ms[i])
+        ]
+        if not subject and not before:
+            return None
+        found = (subject or before)[0]
+        if not can_act(trig, ms[found]):
+            return None
+        violent = trig.cls in VIOLENT or trig.cls in TERRITORY
+        if violent and ms[found].kind not in STATE_KINDS:
+            return None
+        return found
+    return None
+
+
+def _supporters(
+    tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[int]
+) -> list[int]:
+    """Who fights beside the agent: "تقدم الجيش بإسناد من التحالف", "مسنودة بقوات التحالف",
+    "بالتعاون مع القوات الرديفة", "بمساعدة فصائل من المعارضة" name a co-agent of the attack
+    or the retaking of their clause."""
+    if not (trig.cls in VIOLENT or trig.cls in TERRITORY or trig.cls == "OffensiveAnnounced"):
+        return []
+    ms = sent.mentions
+    out = []
+    lo, hi = max(0, trig.first - WINDOW), min(len(tokens), trig.end + WINDOW)
+    for k in range(lo, hi):
+        if not in_words(tokens[k].norm, "support"):
+            continue
+        if clause_break(tokens, *sorted((k + 1, trig.first) if k < trig.first else (trig.end, k))):
+            continue
+        near = [i for i in actors if k < ms[i].first_token <= k + 3]
+        if not near or ms[near[0]].kind not in STATE_KINDS or not can_act(trig, ms[near[0]]):
+            continue
+        if clause_break(tokens, k + 1, ms[near[0]].first_token):
+            continue
+        out.append(near[0])
+    return out
 
 
 def _cities_acting(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> list[int]:
@@ -255,7 +326,9 @@ def _verb_agent(
     armed_subject = bool(direct) and ms[direct[0]].kind in ARMED_KINDS and len(direct) > 1
     if direct and can_act(trig, ms[direct[0]]) and (not killing or armed_subject):
         return direct[0]
-    if before:
+    if before and not trig.prefix.startswith("و"):
+        # a verb that carries «و» starts a clause of its own: the noun before it ends the
+        # clause before («قضت وحدات الجيش على الإرهابيين ودمرت مقراتهم»)
         last = before[-1]
         # a passive "قُتل" after its subject: "أبو حمزة المقدسي، وقد قتل مؤخرا"
         counted = killing and (is_counted(tokens, ms[last]) or ms[last].kind not in ARMED_KINDS)

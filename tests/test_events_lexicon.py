@@ -146,3 +146,9 @@ def test_events_what_is_asked_for_is_not_a_fact(run):
 def test_events_an_accusation_with_its_object_as_a_pronoun_is_passive(run):
     ex = run("وجاءت الضربات ردا على الهجوم الكيميائي الذي اتهمت به دمشق في دوما.")
     assert "Statement" not in facts(ex)
+
+
+def test_events_a_two_letter_verb_with_wa_and_a_campaign_waged(run):
+    # «حث» is too short to lose its «و» as a clitic: the lexicon lists «وحث» itself
+    assert facts(run("وحث الوزير الأطراف المتحاربة على وقف القتال.")) == ["Appeal"]
+    assert facts(run("وتخوض القوات الحكومية حملة عسكرية في شمال البلاد.")) == ["OffensiveAnnounced"]

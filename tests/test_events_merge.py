@@ -186,3 +186,16 @@ def test_events_merge_fighting_between_named_sides_is_a_telling_of_its_own(run):
     )
     clashes = [e for e in ex.events if e.cls == "ArmedClash" and not (e.negated or e.hedged)]
     assert len(clashes) == 2, [(e.cls, e.triggers, e.negated) for e in ex.events]
+
+
+def test_events_merge_a_later_telling_naming_the_agent_with_its_allies_adds_the_allies():
+    # «شنت الولايات المتحدة غارات على الرقة» … «ضربات الولايات المتحدة وبريطانيا وفرنسا»
+    us = _mention(0, 4, "Q30", "country", 0)
+    us_again = _mention(40, 44, "Q30", "country", 1)
+    uk = _mention(45, 50, "Q145", "country", 1)
+    fr = _mention(51, 55, "Q142", "country", 1)
+    fighters = _mention(60, 65, "Q2", "armed_group", 1)
+    first = Event("AirStrike", ((10, 14),), 0, (("agent", 0),), None)
+    again = Event("AirStrike", ((30, 36),), 1, (("agent", 1), ("agent", 2), ("agent", 3)), None)
+    [one] = merge_in_document([first, again], [us, us_again, uk, fr, fighters])
+    assert sorted(mi for role, mi in one.roles if role == "agent") == [0, 1, 2, 3]

@@ -221,3 +221,36 @@ def test_roles_clause_words_read_every_reading_of_a_lexicon_form():
     assert verb_trigger(normalise("قتلوا"))
     assert not verb_trigger(normalise("الجيش"))
     assert readings_of(normalise("الجيش")) == ()
+
+
+def test_roles_who_fights_beside_the_agent_is_an_agent_too(run):
+    ex = run("وسيطر الجيش اليمني بإسناد من التحالف العربي على مدينة البرح.")
+    agents = [name for role, name in roles(ex, "GovernmentRegainsTerritory") if role == "agent"]
+    assert agents == ["التحالف العربي", "الجيش اليمني"]
+
+
+def test_roles_a_verb_joined_by_wa_shares_the_subject_of_the_verb_before(run):
+    ex = run("قال دونالد ترامب إن الرد سيكون قاسيا، وانتقد روسيا لدعمها الحكومة السورية.")
+    found = roles(ex, "Statement")
+    assert ("agent", "دونالد ترامب") in found
+    assert ("agent", "روسيا") not in found
+
+
+def test_roles_the_noun_before_a_verb_carrying_wa_ends_the_clause_before(run):
+    ex = run("حاصرت القوات مواقع المسلحين ودمرت مقراتهم في ريف حلب.")
+    text = ex.document.text
+    agents = {
+        text[ex.mentions[i].start : ex.mentions[i].end]
+        for e in ex.events
+        for r, i in e.roles
+        if r == "agent"
+    }
+    assert ex.events and "المسلحين" not in agents
+
+
+def test_roles_who_a_place_is_retaken_from_is_its_target_even_far_on(run):
+    ex = run(
+        "وساعدت القوات الجيش العراقي في استعادة مدينة الموصل ومناطق أخرى واسعة في الشمال "
+        "من أيدي مسلحي تنظيم الدولة الإسلامية."
+    )
+    assert ("target", "تنظيم الدولة الإسلامية") in roles(ex, "GovernmentRegainsTerritory")
