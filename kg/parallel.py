@@ -27,7 +27,7 @@ from itertools import islice
 from kg.errors import InputError, KgError
 from kg.gazetteer import Gazetteer, default_gazetteer
 from kg.model import Document
-from kg.pipeline import DocumentGraph, Mapper, document_graph, serial_graphs
+from kg.pipeline import DocumentGraph, Mapper, document_graph, serial_graphs, serialised
 
 Task = Callable[[Document, Gazetteer], DocumentGraph]
 
@@ -132,7 +132,7 @@ def _extract_chunk(docs: list[Document]) -> list[DocumentGraph] | _Failure:
     out = []
     for doc in docs:
         try:
-            out.append(_task(doc, _gazetteer))
+            out.append(serialised(_task(doc, _gazetteer)))  # text: cheaper to send back
         except Exception as exc:  # reported in the parent with the document's id
             error = f"{type(exc).__name__}: {exc}"
             return _Failure(doc.id, doc.origin, error, traceback.format_exc())

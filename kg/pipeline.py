@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ from kg.rdf import (
     doc_graph,
     document_triples,
     entity_triples,
+    iri,
     nquads,
     ntriples,
     text_hash,
@@ -101,6 +102,29 @@ class DocumentGraph:
     entities: dict[str, Entity]
     mentions: int
     events: int
+    # the triples as N-Triples text, when a worker process serialised them (``triples`` is then
+    # empty and ``count`` says how many there were): see `serialised`
+    text: str | None = None
+    count: int = 0
+
+    @property
+    def size(self) -> int:
+        """How many triples the document's graph holds."""
+        return len(self.triples) if self.text is None else self.count
+
+
+def serialised(dg: DocumentGraph) -> DocumentGraph:
+    """The graph with its triples as one N-Triples string. A worker sends this back: one large
+    string crosses a process boundary far more cheaply than a thousand tuples of strings."""
+    if dg.text is not None:
+        return dg
+    return replace(dg, triples=[], text=ntriples(dg.triples), count=len(dg.triples))
+
+
+def in_graph(graph: str, text: str) -> str:
+    """N-Triples text as N-Quads of ``graph``. A line ends in " .\n" and nowhere else, since
+    literals escape their line breaks."""
+    return text.replace(" .\n", f" {iri(graph)} .\n")
 
 
 def document_graph(
@@ -168,9 +192,20 @@ class Sink:
         self.seen_entities: set[str] = set()
 
     def write_document(self, dg: DocumentGraph) -> None:
-        self.write(dg.graph, dg.triples, entity_part(dg.entities.values(), self.seen_entities))
+        entities = entity_part(dg.entities.values(), self.seen_entities)
+        if dg.text is None:
+            self.write(dg.graph, dg.triples, entities)
+        else:
+            self.write_text(dg.graph, dg.text, entities)
 
     def write(self, graph: str, triples: list[Triple], entity_part: list[Triple]) -> None: ...
+    def write_text(self, graph: str, text: str, entity_part: list[Triple]) -> None:
+        """Like `write`, with the document's triples as N-Triples text (`serialised`). By
+        default the text is split back into triples (subject and predicate hold no space)."""
+        lines = text.splitlines()
+        triples = [tuple(line[:-2].split(" ", 2)) for line in lines]
+        self.write(graph, triples, entity_part)  # type: ignore[arg-type]
+
     def close(self) -> None: ...
     def abort(self) -> None: ...
 
@@ -186,8 +221,14 @@ class StoreSink(Sink):
         self.size = 0  # characters of N-Quads waiting
 
     def write(self, graph: str, triples: list[Triple], entity_part: list[Triple]) -> None:
+        self._add(graph, nquads(graph, triples), entity_part)
+
+    def write_text(self, graph: str, text: str, entity_part: list[Triple]) -> None:
+        self._add(graph, in_graph(graph, text), entity_part)
+
+    def _add(self, graph: str, quads: str, entity_part: list[Triple]) -> None:
         self.graphs.append(graph)
-        self.chunks.append(nquads(graph, triples))
+        self.chunks.append(quads)
         if entity_part:
             self.chunks.append(nquads(ENTITIES_GRAPH, entity_part))
         self.size += len(self.chunks[-1])
@@ -227,6 +268,12 @@ class FileSink(Sink):
             self.handle.write(ntriples(triples) + ntriples(entity_part))
         else:
             self.handle.write(nquads(graph, triples) + nquads(ENTITIES_GRAPH, entity_part))
+
+    def write_text(self, graph: str, text: str, entity_part: list[Triple]) -> None:
+        if self.suffix == ".nt":
+            self.handle.write(text + ntriples(entity_part))
+        else:
+            self.handle.write(in_graph(graph, text) + nquads(ENTITIES_GRAPH, entity_part))
 
     def close(self) -> None:
         self.handle.close()
@@ -323,7 +370,7 @@ def _build(
             summary.mentions += dg.mentions
             summary.entities.update(dg.entities)
             summary.events += dg.events
-            summary.triples += len(dg.triples)
+            summary.triples += dg.size
             summary.read = reader.report.read
             summary.seconds = time.perf_counter() - started
             if progress:

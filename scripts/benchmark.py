@@ -183,7 +183,7 @@ def time_stages(wall: dict[str, float], cpu: dict[str, float]) -> None:
 def counting_sink() -> Any:
     """A sink that makes each document's N-Quads as the store's sink does (the text the store
     would parse), counts the quads and drops them: extraction without a store."""
-    from kg.pipeline import ENTITIES_GRAPH, Sink
+    from kg.pipeline import ENTITIES_GRAPH, Sink, in_graph
     from kg.rdf import nquads
 
     class CountingSink(Sink):
@@ -192,6 +192,10 @@ def counting_sink() -> Any:
         def write(self, graph: str, triples: list, entity_part: list) -> None:
             text = nquads(graph, triples) + nquads(ENTITIES_GRAPH, entity_part)
             self.quads += text.count("\n")
+
+        def write_text(self, graph: str, text: str, entity_part: list) -> None:
+            quads = in_graph(graph, text) + nquads(ENTITIES_GRAPH, entity_part)
+            self.quads += quads.count("\n")
 
     return CountingSink()
 
@@ -346,17 +350,22 @@ def extraction_tables(results: dict) -> str:
     """Extraction without a store (--extract-only): the serial run by stage, and the runs
     with workers."""
     runs = {int(k.split(":")[1]): r for k, r in results.items() if k.startswith("extract:")}
-    if not runs:
+    parallel = [(k.split(":"), r) for k, r in results.items() if k.startswith("xbuild:")]
+    if not runs and not parallel:
         return ""
     stages = [s for s in STAGES if s != "store load"]
-    lines = [
-        "Extraction alone (N-Quads made and counted, no store), serial, CPU time per article:",
-        "",
-        "| articles | chars/article | quads/article | docs/CPU-s | peak RSS | "
-        + " | ".join(stages)
-        + " | extraction | camel-tools tokenise | extraction ÷ camel |",
-        "|" + "---|" * (len(stages) + 8),
-    ]
+    lines = (
+        []
+        if not runs
+        else [
+            "Extraction alone (N-Quads made and counted, no store), serial, CPU time per article:",
+            "",
+            "| articles | chars/article | quads/article | docs/CPU-s | peak RSS | "
+            + " | ".join(stages)
+            + " | extraction | camel-tools tokenise | extraction ÷ camel |",
+            "|" + "---|" * (len(stages) + 8),
+        ]
+    )
     for n, r in sorted(runs.items()):
         cpu, docs = r["stages_cpu"], r["documents"]
         total = sum(cpu[s] for s in stages)
@@ -370,9 +379,9 @@ def extraction_tables(results: dict) -> str:
     exponent = fitted_exponent(sorted((r["documents"], r["cpu"]) for r in runs.values()))
     if exponent is not None:
         lines += ["", f"Extraction cost ~ documents^{exponent:.3f} ({len(runs)} sizes)."]
-    parallel = [(k.split(":"), r) for k, r in results.items() if k.startswith("xbuild:")]
     if parallel:
         lines += [
+            "Extraction alone (no store) with worker processes:",
             "",
             "| articles | workers | docs/s (wall) | docs/CPU-s | peak PSS | speed-up over 1 worker |",
             "|---|---|---|---|---|---|",

@@ -121,8 +121,13 @@ def test_a_dead_worker_is_reported_with_its_documents(corpus):
 
 def test_spawned_workers_load_the_gazetteer_themselves(corpus):
     docs = list(CorpusReader([corpus]))[:3]
+    from kg.pipeline import in_graph
+    from kg.rdf import nquads
+
     spawned = process_mapper(1, start_method="spawn")(docs)
-    assert [dg.triples for dg in spawned] == [dg.triples for dg in serial_graphs(docs)]
+    assert [in_graph(dg.graph, dg.text or "") for dg in spawned] == [
+        nquads(dg.graph, dg.triples) for dg in serial_graphs(docs)
+    ]
 
 
 def test_one_worker_means_this_process():
@@ -134,3 +139,33 @@ def test_one_worker_means_this_process():
 def test_bad_mapper_options_are_input_errors(options):
     with pytest.raises(InputError):
         process_mapper(**options)
+
+
+def test_parallel_workers_send_graphs_back_as_text(corpus, gaz: Gazetteer):
+    """Workers return each graph as one N-Triples string (cheaper to send than its tuples);
+    every sink writes it as it writes the triples, and a sink that only knows triples gets
+    them back, the same."""
+    from kg.pipeline import Sink, in_graph, serialised
+    from kg.rdf import nquads
+
+    [doc, *_] = CorpusReader([corpus])
+    dg = document_graph(doc, gaz)
+    packed = serialised(dg)
+    assert packed.triples == [] and packed.size == len(dg.triples) > 0
+    assert in_graph(dg.graph, packed.text or "") == nquads(dg.graph, dg.triples)
+
+    class Triples(Sink):
+        def __init__(self) -> None:
+            super().__init__()
+            self.got: list = []
+
+        def write(self, graph, triples, entity_part):
+            self.got.append((graph, triples, entity_part))
+
+    plain, text = Triples(), Triples()
+    plain.write_document(dg)
+    text.write_document(packed)
+    assert text.got == plain.got
+    assert [dg.doc_id for dg in process_mapper(2)(CorpusReader([corpus]))] == [
+        d.id for d in CorpusReader([corpus])
+    ]
