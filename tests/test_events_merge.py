@@ -12,17 +12,21 @@ def _mention(start: int, end: int, key: str, kind: str, sentence: int) -> Mentio
 
 def test_events_merge_a_bare_back_reference_joins_the_main_event_whatever_place_it_names():
     # «شنت طائرات غارة على إدلب» … «وأرجأ الوزير زيارته إلى الرياض بعد الغارة»
-    idlib = _mention(0, 4, "Q1", "region", 0)
-    riyadh = _mention(40, 45, "Q2", "settlement", 1)
+    idlib = _mention(0, 4, "local:region/idlib", "region", 0)
+    riyadh = _mention(40, 45, "local:settlement/riyadh", "settlement", 1)
     first = Event("AirStrike", ((10, 14),), 0, (), 0)
     back = Event("AirStrike", ((50, 56),), 1, (), 1, back_reference=True)
-    [one] = merge_in_document([first, back], [idlib, riyadh], {"Q1": "Q858", "Q2": "Q851"})
+    [one] = merge_in_document(
+        [first, back],
+        [idlib, riyadh],
+        {"local:region/idlib": "Q858", "local:settlement/riyadh": "Q851"},
+    )
     assert one.triggers == ((10, 14), (50, 56))
 
 
 def test_events_merge_a_back_reference_with_its_own_time_stays_a_telling_of_its_own():
-    idlib = _mention(0, 4, "Q1", "region", 0)
-    hama = _mention(40, 45, "Q3", "region", 1)
+    idlib = _mention(0, 4, "local:region/idlib", "region", 0)
+    hama = _mention(40, 45, "local:region/hama", "region", 1)
     monday = TimeValue("2018-04-02", "day", "الاثنين", (5, 12))
     year = TimeValue("2017", "year", "العام الماضي", (60, 72))
     first = Event("AirStrike", ((10, 14),), 0, (), 0, monday)
@@ -44,7 +48,7 @@ def test_events_merge_a_back_reference_joins_the_first_telling_not_a_later_serie
 
 def test_events_merge_a_spokesman_beside_a_strike_does_not_make_it_another_strike():
     # «قصفت القوات الروسية المدينة» … «وقال المتحدث … إن القصف …»: a person is no armed agent
-    forces = _mention(0, 14, "Q4", "state_force", 0)
+    forces = _mention(0, 14, "local:state_force/test-forces", "state_force", 0)
     speaker = _mention(40, 47, "nil:person", "person", 1)
     strike = Event("AirStrike", ((20, 24),), 0, (("agent", 0),), None)
     told = Event("AirStrike", ((50, 56),), 1, (("agent", 1),), None)
@@ -145,7 +149,7 @@ def test_events_merge_a_part_of_a_place_named_by_a_direction_is_that_place(run):
 def test_events_merge_one_place_name_told_twice_is_one_place():
     # the same name linked to two entries (a region and a NIL place) in one article
     text = "الغوطة الشرقية" + " " * 26 + "الغوطة الشرقية"
-    ghouta = _mention(0, 14, "Q1", "region", 0)
+    ghouta = _mention(0, 14, "local:region/ghouta", "region", 0)
     again = _mention(40, 54, "local:region/AlgwTh_Alcrqyh", "region", 1)
     a = Event("GovernmentRegainsTerritory", ((20, 26),), 0, (), 0)
     b = Event("GovernmentRegainsTerritory", ((60, 66),), 1, (), 1)
@@ -194,7 +198,7 @@ def test_events_merge_a_later_telling_naming_the_agent_with_its_allies_adds_the_
     us_again = _mention(40, 44, "Q30", "country", 1)
     uk = _mention(45, 50, "Q145", "country", 1)
     fr = _mention(51, 55, "Q142", "country", 1)
-    fighters = _mention(60, 65, "Q2", "armed_group", 1)
+    fighters = _mention(60, 65, "local:armed_group/test-brigade", "armed_group", 1)
     first = Event("AirStrike", ((10, 14),), 0, (("agent", 0),), None)
     again = Event("AirStrike", ((30, 36),), 1, (("agent", 1), ("agent", 2), ("agent", 3)), None)
     [one] = merge_in_document([first, again], [us, us_again, uk, fr, fighters])
