@@ -11,7 +11,7 @@ from kg.arabic import normalise
 from kg.event_merge import VIOLENT
 from kg.mentions import clitic_variants
 from kg.model import Mention, Token
-from kg.triggers import Sentence, Trigger, rows, trigger_lexicon
+from kg.triggers import Reading, Sentence, Trigger, rows, trigger_lexicon
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +60,7 @@ def speech_verb(norm: str) -> bool:
     return in_words(norm, "reporting") or in_words(norm, "speech")
 
 
-def readings_of(stem: str) -> tuple[tuple[str, str, str], ...]:
+def readings_of(stem: str) -> tuple[Reading, ...]:
     """The trigger lexicon's readings (class, part of speech, constraint) of a one-word form."""
     return trigger_lexicon().get((stem,), ())
 

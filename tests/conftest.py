@@ -36,6 +36,12 @@ def run(gaz: Gazetteer):
     return _run
 
 
+def classes(ex: Extraction, factual: bool = True) -> list[str]:
+    """The classes of the extraction's events asserted as facts (or, with ``factual=False``,
+    of those negated or hedged), in order."""
+    return [e.cls for e in ex.events if factual != (e.negated or e.hedged)]
+
+
 def surface(ex: Extraction) -> list[str]:
     return [ex.document.text[m.start : m.end] for m in ex.mentions]
 

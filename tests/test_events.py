@@ -3,6 +3,7 @@ import pytest
 from kg.arabic import analyse
 from kg.dates import find_times
 from kg.numbers import read_number
+from tests.conftest import classes
 
 
 def events(ex):
@@ -163,10 +164,6 @@ def test_an_attack_by_aircraft_or_missiles_takes_the_weapons_class(run):
         "Shelling"
     ]
     assert [e.cls for e in run("هاجم مسلحون حاجزا للجيش في درعا.").events] == ["ArmedClash"]
-
-
-def classes(ex, factual=True):
-    return [e.cls for e in ex.events if factual != (e.negated or e.hedged)]
 
 
 @pytest.mark.parametrize(
