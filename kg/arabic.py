@@ -126,8 +126,8 @@ def tokenise(text: str) -> list[Token]:
             mapped[s:e] if w else t
             for s, e, t, w in zip(starts, ends, surfaces, words, strict=True)
         ]
-        for m in _DELETED.finditer(text):  # only ever inside a word token
-            i = bisect_right(starts, m.start()) - 1
+        # only ever inside a word token; a token with several diacritics is normalised once
+        for i in {bisect_right(starts, m.start()) - 1 for m in _DELETED.finditer(text)}:
             norms[i] = normalise(surfaces[i])
     # tuple.__new__ on the zipped fields builds each Token without a Python-level call
     return list(map(tuple.__new__, repeat(Token), zip(starts, ends, norms, words, strict=True)))
