@@ -32,6 +32,7 @@ class GroupingScore:
     precision: float = 0.0
     recall: float = 0.0
     bad_merges: list[dict[str, Any]] = field(default_factory=list)
+    splits: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def f1(self) -> float:
@@ -53,6 +54,8 @@ class GroupingScore:
             },
             "bad_merges": len(self.bad_merges),
             "bad_merge_examples": self.bad_merges[:10],
+            "split_incidents": len(self.splits),
+            "split_examples": self.splits,
         }
 
 
@@ -108,6 +111,7 @@ def score_incidents(gold: list[dict[str, Any]], store: GraphStore) -> GroupingSc
     gold_cluster: dict[str, str] = {}
     system_cluster: dict[str, str] = {}
     facts: dict[str, tuple[str, str]] = {}  # gold incident -> (place, class)
+    reports: dict[str, tuple[str, str]] = {}  # scored gold report -> (document, system event)
     for inc in gold:
         key = inc["incident"]
         facts[key] = (inc.get("place", ""), inc.get("class", ""))
@@ -131,6 +135,7 @@ def score_incidents(gold: list[dict[str, Any]], store: GraphStore) -> GroupingSc
                 item = f"{key}#{n}"
                 gold_cluster[item] = key
                 system_cluster[item] = incident_of[hit]
+                reports[item] = (doc, hit)
     out.scored = len(gold_cluster)
     out.precision, out.recall = bcubed(gold_cluster, system_cluster)
     members: dict[str, set[str]] = defaultdict(set)
@@ -139,4 +144,20 @@ def score_incidents(gold: list[dict[str, Any]], store: GraphStore) -> GroupingSc
     for sys, keys in sorted(members.items()):
         if len({facts[k][0] for k in keys}) > 1 or len({facts[k][1] for k in keys}) > 1:
             out.bad_merges.append({"incident": sys, "gold": sorted(keys)})
+    out.splits = _splits(gold_cluster, system_cluster, reports)
     return out
+
+
+def _splits(
+    gold: dict[str, str], system: dict[str, str], reports: dict[str, tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """The gold incidents whose reports the system put in two or more incidents: for each,
+    the system incidents with the (document, event) of the reports each one holds."""
+    parts: dict[str, dict[str, list[list[str]]]] = defaultdict(lambda: defaultdict(list))
+    for item in sorted(gold):
+        parts[gold[item]][system[item]].append(list(reports[item]))
+    return [
+        {"gold": key, "system_incidents": dict(sorted(by_system.items()))}
+        for key, by_system in sorted(parts.items())
+        if len(by_system) > 1
+    ]

@@ -312,6 +312,21 @@ def test_grouping_score_on_the_fixture(resolved):
     score = score_incidents(gold, store)
     assert score.unmatched == 0 and score.scored == 4
     assert (score.precision, score.recall, score.bad_merges) == (1.0, 1.0, [])
+    assert score.splits == []
+
+
+def test_grouping_score_lists_the_gold_incidents_the_system_split(resolved):
+    store, _ = resolved
+    gold = [
+        {"incident": "one-day", "place": "إدلب", "class": "AirStrike",
+         "reports": [{"id": "inc-a", "trigger": [20, 25]}, {"id": "inc-d", "trigger": [22, 27]}]},
+    ]  # fmt: skip
+    score = score_incidents(gold, store)
+    assert score.recall == 0.5 and len(score.splits) == 1
+    parts = score.splits[0]["system_incidents"]
+    assert score.splits[0]["gold"] == "one-day" and len(parts) == 2
+    assert sorted(doc for held in parts.values() for doc, _ in held) == ["inc-a", "inc-d"]
+    assert score.as_dict()["split_incidents"] == 1
 
 
 def resolved_graphs(store: GraphStore) -> rdflib.Graph:
