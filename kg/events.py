@@ -17,7 +17,14 @@ from kg.dates import find_times, publication_time
 from kg.event_merge import VIOLENT, merge_in_document, merge_in_sentence
 from kg.model import Analysis, Document, Event, Mention, TimeValue, Token
 from kg.roles import roles_of, sources_of
-from kg.tolls import attach_counts, counts_in, implicit_tolls, killing_class, zero_tolls
+from kg.tolls import (
+    attach_counts,
+    by_toll,
+    counts_in,
+    implicit_tolls,
+    killing_class,
+    zero_tolls,
+)
 from kg.triggers import (
     Sentence,
     Trigger,
@@ -217,8 +224,9 @@ def extract_events(
             )
         counts += implicit_tolls(tokens, triggers, s.first_token, s.end_token, mentions, sent)
         local, zero = zero_tolls(local)
-        local = [_destruction(e) for e in merge_in_sentence(local)]
-        events += [killing_class(e, mentions) for e in attach_counts(local, counts + zero)]
+        for part, figures in by_toll(local, counts + zero):
+            part = [_destruction(e) for e in merge_in_sentence(part)]
+            events += [killing_class(e, mentions) for e in attach_counts(part, figures)]
     merged = merge_in_document(events, mentions, country_of, doc.text)
     return [
         replace(e, cls="Looting") if e.cls == PROPERTY_DESTROYED else e

@@ -143,3 +143,19 @@ def test_tolls_soldiers_among_the_injured_are_no_toll(run):
     fours = {c.what for c in ev.counts if c.value == 4}
     assert fours == {"civilians", "fatalities", "injured"}  # the soldiers among the injured
     assert event_toll(ev.counts)[:2] == (4, "exact")
+
+
+def test_tolls_a_list_of_attacks_each_with_its_toll_is_one_event_each(run):
+    ex = run(
+        "ونفذ التنظيم تفجير كنيسة في مدينة طنطا التي راح ضحيتها 30 قتيلاً، وهاجم حاجزا "
+        "للشرطة في مدينة العريش الذي راح ضحيته 12 قتيلاً، عدا عن كمين في الصحراء عام 2015 "
+        "راح ضحيته 9 قتلى."
+    )
+    tolls = sorted(event_toll(ev.counts)[0] for ev in ex.events if event_toll(ev.counts))
+    assert tolls == [9, 12, 30], [(e.cls, e.triggers, e.counts) for e in ex.events]
+
+
+def test_tolls_a_toll_that_rose_is_one_toll_told_twice(run):
+    ex = run("وارتفعت حصيلة الغارة على مدينة دوما من 20 قتيلا إلى 25 قتيلا.")
+    [ev] = ex.events
+    assert event_toll(ev.counts)[0] == 25
