@@ -39,6 +39,7 @@ OPERATION_HEADS = {normalise(w) for w in ("عملية", "معركة", "حملة"
 # the content of an agreement or a plan («اتفاق مبدئي على انسحاب المقاتلين») is not yet a fact
 CONTENT_HEADS = {normalise(w) for w in ("اتفاق", "الاتفاق", "اتفاقا", "اتفاقية", "الاتفاقية",
                                         "خطة", "الخطة", "مبادرة", "المبادرة", "مقترح", "اقتراح")}  # fmt: skip
+ANY = {normalise(w) for w in ("أي", "أية", "وأي", "وأية", "فأي", "لأي", "بأي")}  # fmt: skip
 DENIAL_VERBS = {normalise(w) for w in ("نفى", "نفت", "ينفي", "تنفي", "نفوا", "ينفون")}
 
 
@@ -290,6 +291,8 @@ def polarity(tokens: Sequence[Token], trig: Trigger, first: int) -> tuple[bool, 
             hedged = True
         if stems & CONTENT_HEADS and k >= trig.first - 3 and trig.pos == "noun":
             hedged = True
+        if stems & ANY and k == trig.first - 1 and trig.pos == "noun":
+            hedged = True  # «وأي ضربة أمريكية ستشارك فيها البحرية»: any strike, none yet
     for k in range(first, trig.first):
         if tokens[k].norm in DENIAL_VERBS or tokens[k].norm[1:] in DENIAL_VERBS:
             negated = True
