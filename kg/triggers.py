@@ -186,11 +186,18 @@ ARMED_WORDS = word_set.__wrapped__(
 
 def reading(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> Trigger | None:
     """The trigger with the first of its readings whose constraint holds, or None: «استعادة»
-    of weapons is a seizure, of a town a retaking."""
+    of weapons is a seizure, of a town a retaking. Words that rule a class out («أثناء
+    سيطرتها»: who held the place) rule out its other readings too (not «سيطرت» + «ها»)."""
+    vetoed: set[str] = set()
     for cls, pos, constraint in trig.readings or ((trig.cls, trig.pos, trig.constraint),):
+        if cls in vetoed:
+            continue
         candidate = replace(trig, cls=cls, pos=pos, constraint=constraint)
         if satisfied(candidate, tokens, sent):
             return candidate
+        unless = [c for c in constraint.split(";") if c.startswith("unless-")]
+        if any(not satisfied(replace(trig, constraint=c), tokens, sent) for c in unless):
+            vetoed.add(cls)
     return None
 
 
