@@ -164,6 +164,7 @@ def extract_events(
         ]
         if any(not _alone(t) for t in live):  # a statement only when nothing else
             live = [t for t in live if not _alone(t)]  # happens in its sentence
+        live = _without_seized_shells(live, tokens)
         referring |= {(tokens[t.first].start, tokens[t.end - 1].end) for t in live
                       if t.constraint == "refers"}  # fmt: skip
         if not live:  # nothing happens in this sentence: no need for its times and figures
@@ -233,6 +234,25 @@ def extract_events(
         for e in merged
         if not set(e.triggers) <= referring
     ]
+
+
+SHELLS = word_set.__wrapped__("وقذائف|والقذائف")  # one more item of a list
+
+
+def _without_seized_shells(live: list[Trigger], tokens: Sequence[Token]) -> list[Trigger]:
+    """Shells listed after a seizure, with no firing told in the sentence, are what was
+    seized («استعادة الجيش لكميات من الأسلحة، أبرزها … و120 قذيفة هاون، وقذائف …»); not
+    shells that fell («بعد أن سقطت قذائف»)."""
+    seized = [t.first for t in live if t.cls == "Looting"]
+    if not seized:
+        return live
+
+    def shells(t: Trigger) -> bool:
+        return t.cls == "Shelling" and t.end - t.first == 1 and tokens[t.first].norm in SHELLS
+
+    if any(t.cls in ("Shelling", "AirStrike") and not shells(t) for t in live):
+        return live
+    return [t for t in live if not (shells(t) and t.first > min(seized))]
 
 
 def _between_follows(tokens: Sequence[Token], trig: Trigger) -> bool:

@@ -162,3 +162,10 @@ def test_events_who_held_a_place_is_no_taking_in_any_reading(run):
     assert not {"NonStateActorTakesTerritory", "GovernmentRegainsTerritory"} & set(facts(run(held)))
     took = "وأعلنت المليشيات سيطرتها على المنطقة بعد معارك عنيفة."
     assert "NonStateActorTakesTerritory" in facts(run(took))
+
+
+def test_events_shells_listed_after_a_seizure_are_what_was_seized(run):
+    seized = "وعثرت القوات على كميات من الأسلحة، أبرزها 30 قذيفة هاون، وقذائف دبابات، وألغام."
+    assert facts(run(seized)) == ["Looting"]
+    fired = "وعثرت القوات على كميات من الأسلحة بعد أن سقطت قذائف على المدينة."
+    assert "Shelling" in facts(run(fired))
