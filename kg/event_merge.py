@@ -319,15 +319,19 @@ def _sides(ev: Event) -> set[str]:
 
 
 def _same_toll(a: Event, b: Event) -> bool:
-    """Compatible death tolls: one telling gives none, or both give the same single figure.
-    Two figures in one event are a total and a part of it (told with «بينهم»). In a battle,
-    the dead of one side and the dead of the other («300 مسلح» … «25 من قوات الأمن») are
-    two figures of one happening."""
+    """Compatible death tolls of a telling ``a`` and a later one ``b``: one gives none, or
+    both give the same single figure. Two figures in one event are a total and a part of it
+    (told with «بينهم»). In a battle, the dead of one side and the dead of the other («300
+    مسلح» … «25 من قوات الأمن») are two figures of one happening. A definite noun that tells
+    the happening again with a smaller toll of anyone («28 جثة نقلت إلى المستشفى منذ بدء
+    المعركة») gives a part of its dead."""
     fa, fb = _fatality_figures(a), _fatality_figures(b)
     if not fa or not fb or (fa == fb and len(fa) == 1):
         return True
     sa, sb = _sides(a), _sides(b)
-    return a.cls == b.cls == "ArmedClash" and len(sa) == len(sb) == 1 and sa != sb
+    if a.cls == b.cls == "ArmedClash" and len(sa) == len(sb) == 1 and sa != sb:
+        return True
+    return b.back_reference and not sb and max(fb) < max(fa)
 
 
 def _same_time(a: TimeValue | None, b: TimeValue | None) -> bool:

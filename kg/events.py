@@ -17,7 +17,14 @@ from kg.dates import find_times, publication_time
 from kg.event_merge import VIOLENT, merge_in_document, merge_in_sentence
 from kg.model import Analysis, Document, Event, Mention, TimeValue, Token
 from kg.roles import roles_of, sources_of
-from kg.tolls import attach_counts, counts_in, implicit_tolls, killing_class, zero_tolls
+from kg.tolls import (
+    attach_counts,
+    by_toll,
+    counts_in,
+    implicit_tolls,
+    killing_class,
+    zero_tolls,
+)
 from kg.triggers import (
     Sentence,
     Trigger,
@@ -157,6 +164,7 @@ def extract_events(
         ]
         if any(not _alone(t) for t in live):  # a statement only when nothing else
             live = [t for t in live if not _alone(t)]  # happens in its sentence
+        live = _without_seized_shells(live, tokens)
         referring |= {(tokens[t.first].start, tokens[t.end - 1].end) for t in live
                       if t.constraint == "refers"}  # fmt: skip
         if not live:  # nothing happens in this sentence: no need for its times and figures
@@ -217,14 +225,34 @@ def extract_events(
             )
         counts += implicit_tolls(tokens, triggers, s.first_token, s.end_token, mentions, sent)
         local, zero = zero_tolls(local)
-        local = [_destruction(e) for e in merge_in_sentence(local)]
-        events += [killing_class(e, mentions) for e in attach_counts(local, counts + zero)]
+        for part, figures in by_toll(local, counts + zero):
+            part = [_destruction(e) for e in merge_in_sentence(part)]
+            events += [killing_class(e, mentions) for e in attach_counts(part, figures)]
     merged = merge_in_document(events, mentions, country_of, doc.text)
     return [
         replace(e, cls="Looting") if e.cls == PROPERTY_DESTROYED else e
         for e in merged
         if not set(e.triggers) <= referring
     ]
+
+
+SHELLS = word_set.__wrapped__("وقذائف|والقذائف")  # one more item of a list
+
+
+def _without_seized_shells(live: list[Trigger], tokens: Sequence[Token]) -> list[Trigger]:
+    """Shells listed after a seizure, with no firing told in the sentence, are what was
+    seized («استعادة الجيش لكميات من الأسلحة، أبرزها … و120 قذيفة هاون، وقذائف …»); not
+    shells that fell («بعد أن سقطت قذائف»)."""
+    seized = [t.first for t in live if t.cls == "Looting"]
+    if not seized:
+        return live
+
+    def shells(t: Trigger) -> bool:
+        return t.cls == "Shelling" and t.end - t.first == 1 and tokens[t.first].norm in SHELLS
+
+    if any(t.cls in ("Shelling", "AirStrike") and not shells(t) for t in live):
+        return live
+    return [t for t in live if not (shells(t) and t.first > min(seized))]
 
 
 def _between_follows(tokens: Sequence[Token], trig: Trigger) -> bool:

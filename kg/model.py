@@ -114,6 +114,7 @@ class Count:
     value: int
     qualifier: str  # exact, at_least, more_than, about, at_most
     span: Span
+    part: bool = False  # told as a part of the figure before it («بينهم أربعة جنود»)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from kg import precision
 from kg.model import Entity, Event, Extraction
+from kg.tolls import event_toll
 
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 ITSRDF = "http://www.w3.org/2005/11/its/rdf#"
@@ -331,6 +332,11 @@ def _event_triples(
         out += [(claim, _CLAIMED_BY, who) for who in claimed_by]
         if c.what not in best or c.value > best[c.what][0]:
             best[c.what] = (c.value, c.qualifier, n)
+    toll = event_toll(ev.counts)  # the dead of groups apart add up: a sum of claims
+    if toll is not None:
+        best["fatalities"] = toll[0], toll[1], toll[2][0]
+        if len(toll[2]) > 1:
+            out += [(e, _SUMMED_FROM, iri(f"{event}/count/{n}")) for n in toll[2]]
     for what, prop in (("fatalities", "fatalities"), ("injured", "injured"),
                        ("civilians", "civilianFatalities"), ("children", "childFatalities"),
                        ("women", "womenFatalities")):  # fmt: skip
@@ -347,6 +353,7 @@ _TRIGGER = _term(ACO, "trigger")
 _HAS_COUNT_CLAIM = _term(ACO, "hasCountClaim")
 _COUNT_CLAIM = _term(ACO, "CountClaim")
 _COUNT_OF = _term(ACO, "countOf")
+_SUMMED_FROM = _term(ACO, "fatalitiesSummedFrom")
 _VALUE = _term(ACO, "value")
 _QUALIFIER = _term(ACO, "qualifier")
 _CLAIMED_BY = _term(ACO, "claimedBy")

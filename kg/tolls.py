@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from kg import numbers
 from kg.arabic import normalise
@@ -12,7 +13,7 @@ from kg.event_merge import VIOLENT
 from kg.mentions import clitic_variants
 from kg.model import Count, Event, Mention, Token
 from kg.roles import ARMED_KINDS, role_words
-from kg.triggers import Sentence, Trigger, count_nouns, single_victims
+from kg.triggers import Sentence, Trigger, count_nouns, rows, single_victims
 
 
 def counts_in(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, Count]]:
@@ -40,7 +41,8 @@ def counts_in(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, 
                 else None
             )
             if stem is not None and stem in nouns:
-                out.append((i, Count(nouns[stem], 2, "exact", (tokens[i].start, tokens[i].end))))
+                what = _of_forces(tokens, i + 1, end, nouns[stem])
+                out.append((i, Count(what, 2, "exact", (tokens[i].start, tokens[i].end))))
             elif i + 1 < end and tokens[i + 1].norm in TWO and norm in nouns:  # "مدنيين اثنين"
                 span = (tokens[i].start, tokens[i + 1].end)
                 out.append((i, Count(nouns[norm], 2, "exact", span)))
@@ -51,17 +53,36 @@ def counts_in(tokens: Sequence[Token], first: int, end: int) -> list[tuple[int, 
             j += 1
         if j < end:
             noun = next((nouns[s] for s, _ in clitic_variants(tokens[j].norm) if s in nouns), None)
-            if noun and _injury_context(tokens, i, j):
+            part = _among(tokens, i, first)
+            if noun and (
+                _injury_context(tokens, i, j) or (part and out and out[-1][1].what == "injured")
+            ):  # «جرح عشرين شخصا بينهم أربعة جنود»: the soldiers are among the injured
                 noun = "injured"
+            elif noun:
+                noun = _of_forces(tokens, j + 1, end, noun)
             if noun:
                 qual = (
                     numbers.qualifier_before(tuple(tokens), i)
                     or numbers.qualifier_after(tuple(tokens), j + 1)
                     or "exact"
                 )
-                out.append((i, Count(noun, value, qual, (tokens[i].start, tokens[j].end))))
+                span = (tokens[i].start, tokens[j].end)
+                out.append((i, Count(noun, value, qual, span, part=part and bool(out))))
         i = max(j, i + 1)
     return out
+
+
+AMONG = {normalise(w) for w in ("بينهم", "بينهن", "منهم", "منهن", "بينها", "منها")}
+
+
+def _among(tokens: Sequence[Token], i: int, first: int) -> bool:
+    """Is the figure at ``i`` told as a part of one before it («بينهم», «من بينهم»)?"""
+    k = i - 1
+    for words in numbers.QUALIFIERS_BEFORE:  # «بينهم أكثر من عشرة أطفال»
+        if tuple(t.norm for t in tokens[max(i - len(words), first) : i]) == words:
+            k -= len(words)
+            break
+    return k >= first and any(s in AMONG for s, _ in clitic_variants(tokens[k].norm))
 
 
 TWO = {normalise(w) for w in ("اثنين", "اثنان", "اثنتين", "اثنتان")}
@@ -72,6 +93,26 @@ INJURY_WORDS = {normalise(w) for w in ("إصابة", "إصابات", "جرح", "
 
 
 KILL_WORDS = {normalise(w) for w in ("قتل", "مقتل", "قتلى", "مصرع", "استشهاد", "وفاة", "حصيلة")}
+
+
+PERSONS = ("people", "fighters")  # «رجال», «أفراد», «عناصر»: whose men the next word says
+
+
+@lru_cache(maxsize=1)
+def force_words() -> frozenset[str]:
+    return frozenset(normalise(r["word"]) for r in rows("force_words.tsv"))
+
+
+def _of_forces(tokens: Sequence[Token], k: int, end: int, what: str) -> str:
+    """Men counted by a noun that governs a word of state forces are soldiers: «ثلاثة رجال
+    شرطة», «خمسة أفراد من الأمن», «عنصرين من الجيش»."""
+    if what not in PERSONS:
+        return what
+    if k + 1 < end and tokens[k].norm == "من":
+        k += 1
+    if k < end and any(s in force_words() for s, _ in clitic_variants(tokens[k].norm)):
+        return "soldiers"
+    return what
 
 
 def _injury_context(tokens: Sequence[Token], i: int, j: int) -> bool:
@@ -142,6 +183,56 @@ def zero_tolls(events: list[Event]) -> tuple[list[Event], list[tuple[int, Count]
 
 
 FATAL_NOUNS = ("civilians", "people", "fatalities", "fighters", "soldiers")
+# the groups of the dead that do not overlap: a fighter is no soldier and no civilian
+GROUPS = {"fighters": "armed", "soldiers": "state", "civilians": "civilians"}
+LOWER_BOUNDS = ("at_least", "more_than")
+
+
+def group_of(counts: Sequence[Count], claim: Count) -> str | None:
+    """Who a fatalities claim counts: the group of the noun it was read with («300 مسلح»:
+    armed), or None for a toll of anyone («52 قتيلا», «20 شخصا»), which may hold every group."""
+    if claim.part:  # «بينهم»: among the dead counted before, not beside them
+        return None
+    return next((GROUPS[c.what] for c in counts if c.span == claim.span and c.what in GROUPS), None)
+
+
+def event_toll(counts: Sequence[Count]) -> tuple[int, str, tuple[int, ...]] | None:
+    """The event's death toll from its claims: (value, qualifier, indices of the claims it
+    rests on). Claims about groups that do not overlap add up, as ACLED counts a battle's
+    dead («300 من مسلحي طالبان» and «25 من قوات الأمن»: 325); claims that tell one group
+    again, or a toll of anyone and its part («52 قتيلا بينهم 10 أطفال»), do not: the
+    highest stands (the first of equal ones)."""
+    fatal = [(k, c) for k, c in enumerate(counts) if c.what == "fatalities"]
+    if not fatal:
+        return None
+    highest = max(fatal, key=lambda kc: (_point(kc[1]), -kc[0]))
+    best: dict[str, tuple[int, Count]] = {}
+    for k, c in fatal:
+        g = group_of(counts, c)
+        if g is not None and (g not in best or _point(c) > _point(best[g][1])):
+            best[g] = (k, c)
+    total = sum(c.value for _, c in best.values())
+    if len(best) < 2 or total <= highest[1].value:
+        return highest[1].value, highest[1].qualifier, (highest[0],)
+    parts = sorted(best.values(), key=lambda kc: kc[0])
+    return total, _sum_qualifier([c.qualifier for _, c in parts]), tuple(k for k, _ in parts)
+
+
+def _point(c: Count) -> int:
+    return c.value + 1 if c.qualifier == "more_than" else c.value
+
+
+def _sum_qualifier(quals: Sequence[str]) -> str:
+    """«أكثر من 300» and «25»: more than 325; an approximate part makes the sum approximate,
+    an upper bound beside a lower one leaves only an approximate sum."""
+    kinds = set(quals) - {"exact"}
+    if not kinds:
+        return "exact"
+    if "about" in kinds or ("at_most" in kinds and kinds & set(LOWER_BOUNDS)):
+        return "about"
+    if kinds == {"at_most"}:
+        return "at_most"
+    return "more_than" if "more_than" in kinds else "at_least"
 
 
 def attach_counts(events: list[Event], counts: list[tuple[int, Count]]) -> list[Event]:
@@ -167,7 +258,7 @@ def attach_counts(events: list[Event], counts: list[tuple[int, Count]]) -> list[
         k = min(fits, key=lambda k: abs(count.span[0] - out[k].triggers[0][0]))
         extra = [count]
         if out[k].cls in VIOLENT and what in FATAL_NOUNS and what != "fatalities":
-            extra.append(Count("fatalities", count.value, count.qualifier, count.span))
+            extra.append(Count("fatalities", count.value, count.qualifier, count.span, count.part))
         out[k] = replace(out[k], counts=out[k].counts + tuple(extra))
     return [_complete_counts(e) for e in out]
 
@@ -199,3 +290,32 @@ def _complete_counts(ev: Event) -> Event:
     qual = parts[0].qualifier if len(parts) == 1 else "exact"
     total = Count("fatalities", sum(c.value for c in parts), qual, span)
     return replace(ev, counts=(*ev.counts, total))
+
+
+def by_toll(
+    events: list[Event], counts: list[tuple[int, Count]]
+) -> list[tuple[list[Event], list[tuple[int, Count]]]]:
+    """A sentence that lists happenings, each with its own toll («استهداف الحافلات التي راح
+    ضحيتها 29 قتيلاً، وهاجم المأمورية التي راح ضحيتها 16 قتيلاً»), is cut after each killing
+    told by its figure: the parts are merged and given figures apart. Only when the figures
+    differ and every part tells an attack too: «ارتفعت الحصيلة من 20 قتيلا إلى 25 قتيلا»
+    is one toll told twice."""
+    ends = {c.span[1]: c.value for _, c in counts if c.what in FATAL_NOUNS}
+    cuts = sorted(
+        e.triggers[0][1] for e in events if e.cls == "Killing" and e.triggers[0][1] in ends
+    )
+    if len({ends[c] for c in cuts}) < 2:
+        return [(events, counts)]
+    bounds = [*cuts[:-1], float("inf")]  # what follows the last cut belongs to its part
+
+    def part(offset: int) -> int:
+        return next(k for k, b in enumerate(bounds) if offset <= b)
+
+    parts: list[tuple[list[Event], list[tuple[int, Count]]]] = [([], []) for _ in bounds]
+    for e in events:
+        parts[part(e.triggers[0][0])][0].append(e)
+    for i, c in counts:
+        parts[part(c.span[0])][1].append((i, c))
+    if not all(any(e.cls != "Killing" and e.cls in VIOLENT for e in evs) for evs, _ in parts):
+        return [(events, counts)]
+    return parts

@@ -39,6 +39,7 @@ OPERATION_HEADS = {normalise(w) for w in ("عملية", "معركة", "حملة"
 # the content of an agreement or a plan («اتفاق مبدئي على انسحاب المقاتلين») is not yet a fact
 CONTENT_HEADS = {normalise(w) for w in ("اتفاق", "الاتفاق", "اتفاقا", "اتفاقية", "الاتفاقية",
                                         "خطة", "الخطة", "مبادرة", "المبادرة", "مقترح", "اقتراح")}  # fmt: skip
+ANY = {normalise(w) for w in ("أي", "أية", "وأي", "وأية", "فأي", "لأي", "بأي")}  # fmt: skip
 DENIAL_VERBS = {normalise(w) for w in ("نفى", "نفت", "ينفي", "تنفي", "نفوا", "ينفون")}
 
 
@@ -185,11 +186,18 @@ ARMED_WORDS = word_set.__wrapped__(
 
 def reading(trig: Trigger, tokens: Sequence[Token], sent: Sentence) -> Trigger | None:
     """The trigger with the first of its readings whose constraint holds, or None: «استعادة»
-    of weapons is a seizure, of a town a retaking."""
+    of weapons is a seizure, of a town a retaking. Words that rule a class out («أثناء
+    سيطرتها»: who held the place) rule out its other readings too (not «سيطرت» + «ها»)."""
+    vetoed: set[str] = set()
     for cls, pos, constraint in trig.readings or ((trig.cls, trig.pos, trig.constraint),):
+        if cls in vetoed:
+            continue
         candidate = replace(trig, cls=cls, pos=pos, constraint=constraint)
         if satisfied(candidate, tokens, sent):
             return candidate
+        unless = [c for c in constraint.split(";") if c.startswith("unless-")]
+        if any(not satisfied(replace(trig, constraint=c), tokens, sent) for c in unless):
+            vetoed.add(cls)
     return None
 
 
@@ -290,6 +298,8 @@ def polarity(tokens: Sequence[Token], trig: Trigger, first: int) -> tuple[bool, 
             hedged = True
         if stems & CONTENT_HEADS and k >= trig.first - 3 and trig.pos == "noun":
             hedged = True
+        if stems & ANY and k == trig.first - 1 and trig.pos == "noun":
+            hedged = True  # «وأي ضربة أمريكية ستشارك فيها البحرية»: any strike, none yet
     for k in range(first, trig.first):
         if tokens[k].norm in DENIAL_VERBS or tokens[k].norm[1:] in DENIAL_VERBS:
             negated = True

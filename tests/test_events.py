@@ -244,6 +244,7 @@ def test_events_appeal_records_speaker_and_addressee(run):
         ("وفي حال هاجمت القوات التركية مدينة منبج فإن الوضع سيتدهور.", "ArmedClash"),
         ("وهددت الحكومة بشن هجوم واسع على المدينة.", "OffensiveAnnounced"),
         ("ويترقب السكان ضربة أمريكية وشيكة على مواقع النظام.", "AirStrike"),
+        ("وأي ضربة أمريكية على مواقع النظام ستشارك فيها البحرية.", "AirStrike"),
     ],
 )
 def test_events_denied_or_hedged_are_never_facts(run, sentence, denied):

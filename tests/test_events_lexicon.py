@@ -154,3 +154,18 @@ def test_events_a_two_letter_verb_with_wa_and_a_campaign_waged(run):
     # «حث» is too short to lose its «و» as a clitic: the lexicon lists «وحث» itself
     assert facts(run("وحث الوزير الأطراف المتحاربة على وقف القتال.")) == ["Appeal"]
     assert facts(run("وتخوض القوات الحكومية حملة عسكرية في شمال البلاد.")) == ["OffensiveAnnounced"]
+
+
+def test_events_who_held_a_place_is_no_taking_in_any_reading(run):
+    # «سيطرتها» is the noun with «ها», ruled out by «أثناء»; not the verb «سيطرت» + «ها»
+    held = "وعانى السكان من الحصار الذي فرضته المليشيات أثناء سيطرتها على المنطقة."
+    assert not {"NonStateActorTakesTerritory", "GovernmentRegainsTerritory"} & set(facts(run(held)))
+    took = "وأعلنت المليشيات سيطرتها على المنطقة بعد معارك عنيفة."
+    assert "NonStateActorTakesTerritory" in facts(run(took))
+
+
+def test_events_shells_listed_after_a_seizure_are_what_was_seized(run):
+    seized = "وعثرت القوات على كميات من الأسلحة، أبرزها 30 قذيفة هاون، وقذائف دبابات، وألغام."
+    assert facts(run(seized)) == ["Looting"]
+    fired = "وعثرت القوات على كميات من الأسلحة بعد أن سقطت قذائف على المدينة."
+    assert "Shelling" in facts(run(fired))

@@ -55,6 +55,22 @@ def test_validate_a_built_store_with_incidents_and_run_records_conforms(tmp_path
     assert report.results == []
 
 
+def test_validate_a_toll_summed_from_the_dead_of_both_sides_conforms(tmp_path, shapes):
+    (tmp_path / "battle.txt").write_text(
+        "قال الحاكم إن أكثر من 300 مسلح قتلوا في معركة في مدينة غزني. "
+        "وأشار إلى أن 25 جنديا قتلوا أيضا في المعركة.",
+        encoding="utf-8",
+    )
+    store = GraphStore(None)
+    store.ensure_ontology()
+    build(CorpusReader([tmp_path]), [StoreSink(store)])
+    summed = first(store.store, f"SELECT ?e ?n WHERE {{ ?e <{ACO}fatalitiesSummedFrom> ?c ; "
+                                f"<{ACO}fatalities> ?n }}")  # fmt: skip
+    assert summed["n"].value == "325"
+    report = validate_store(store, shapes)
+    assert report.results == []
+
+
 def n(value: str) -> ox.NamedNode:
     return ox.NamedNode(value)
 
@@ -104,6 +120,16 @@ def no_qualifier(st: ox.Store) -> str:
     return ev.value
 
 
+def wrong_sum(st: ox.Store) -> str:
+    """A toll said to be summed from the event's claims that is not their sum."""
+    found = first(st, f"SELECT ?e ?c ?g WHERE {{ GRAPH ?g {{ ?e <{ACO}fatalities> ?n ; "
+                      f"<{ACO}hasCountClaim> ?c . ?c <{ACO}countOf> 'fatalities' }} }}")  # fmt: skip
+    st.add(ox.Quad(found["e"], n(ACO + "fatalitiesSummedFrom"), found["c"], found["g"]))
+    value = ox.Literal("9999", datatype=n(XSD + "integer"))
+    replace_object(st, found["e"], n(ACO + "fatalities"), value)
+    return found["e"].value
+
+
 def string_time(st: ox.Store) -> str:
     ev = first(st, f"SELECT ?e WHERE {{ ?e <{SEM}hasTimeStamp> ?t }}")["e"]
     replace_object(st, ev, n(SEM + "hasTimeStamp"), ox.Literal("2018-03-11"))
@@ -146,6 +172,7 @@ BREAKAGES: list[tuple[Callable[[ox.Store], str], str, str]] = [
     (wrong_anchor, "TextSpanShape", "anchorOf is not the text"),
     (no_arabic_label, "EntityShape", "Arabic rdfs:label"),
     (no_qualifier, "EventShape", "needs its qualifier"),
+    (wrong_sum, "EventShape", "a summed toll is the sum"),
     (string_time, "EventShape", "xsd:gYear"),
     (denied_and_asserted, "FactualEventShape", "never facts"),
     (count_as_text, "CountClaimShape", "xsd:integer"),
