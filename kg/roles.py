@@ -46,6 +46,7 @@ from kg.event_merge import VIOLENT
 from kg.mentions import clitic_variants
 from kg.model import Mention, Token
 from kg.patients import patients
+from kg.precision import place_parts
 from kg.triggers import Sentence, Trigger, count_nouns
 
 __all__ = ["ARMED_KINDS", "REPORTING", "role_words", "roles_of", "sources_of"]
@@ -232,7 +233,14 @@ def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[
         # a light verb before the noun: "شنت القوات الحكومية هجوما", "أعلنت روسيا إرسال قافلة";
         # a death told by a noun ("مقتل", "قتلى") has its agent only in a "by" phrase: who
         # announces it is not its agent ("أعلن التنظيم مقتل أحد قادته")
-        last = before[-1]
+        # an adjunct after the subject is passed over: «شنت مقاتلات التحالف العربي لدعم
+        # الشرعية في اليمن، اليوم، غارات» (the subject, not «اليمن», shelled)
+        last = next(
+            (i for i in reversed(before) if not preceded_by_preposition(tokens, ms[i])),
+            before[-1],
+        )
+        if last != before[-1] and prev_word(tokens, ms[last]) in place_parts():
+            last = before[-1]  # «شمال شرق سوريا»: a place's part, not a subject
         if (
             can_act(trig, ms[last])
             and not preceded_by_preposition(tokens, ms[last])

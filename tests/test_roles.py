@@ -254,3 +254,19 @@ def test_roles_who_a_place_is_retaken_from_is_its_target_even_far_on(run):
         "من أيدي مسلحي تنظيم الدولة الإسلامية."
     )
     assert ("target", "تنظيم الدولة الإسلامية") in roles(ex, "GovernmentRegainsTerritory")
+
+
+def test_roles_light_verb_subject_past_a_place_adjunct(run):
+    ex = run("شنت مقاتلات التحالف في اليمن، اليوم الخميس، غارات جوية على مواقع الحوثيين.")
+    assert ("agent", "مقاتلات التحالف") in roles(ex, "AirStrike")
+    assert ("agent", "اليمن") not in roles(ex, "AirStrike")
+
+
+def test_roles_a_place_part_is_no_subject_of_a_light_verb(run):
+    ex = run("وكانت القوات تنتشر في شمال شرق سوريا، حليفة للولايات المتحدة في الحرب على الإرهاب.")
+    assert all(r != ("agent", "سوريا") for r in roles(ex, "ArmedClash"))
+
+
+def test_roles_by_phrase_of_a_missile_fired_by_a_group(run):
+    ex = run("اعترضت الدفاعات الجوية صاروخا باليستيا أطلقه الحوثيون باتجاه مدينة جازان.")
+    assert ("agent", "الحوثيون") in roles(ex, "Shelling")
