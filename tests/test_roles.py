@@ -270,3 +270,12 @@ def test_roles_a_place_part_is_no_subject_of_a_light_verb(run):
 def test_roles_by_phrase_of_a_missile_fired_by_a_group(run):
     ex = run("اعترضت الدفاعات الجوية صاروخا باليستيا أطلقه الحوثيون باتجاه مدينة جازان.")
     assert ("agent", "الحوثيون") in roles(ex, "Shelling")
+
+
+def test_roles_a_quoted_name_is_still_the_subject_of_a_light_verb(run):
+    ex = run('وتمكنت قوات "ألوية العمالقة" التابعة للجيش الوطني اليمني من دخول مدينة الخوخة.')
+    [ev] = ex.events
+    text = ex.document.text
+    assert ("agent", "ألوية العمالقة") in [
+        (r, text[ex.mentions[i].start : ex.mentions[i].end]) for r, i in ev.roles
+    ]
