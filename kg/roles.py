@@ -76,6 +76,8 @@ def roles_of(
     agent = shared if shared is not None else agent
     if sides is not None and trig.cls in SIDED and agent not in sides:
         agent = sides[0]
+    if agent is None and sides is None and trig.cls in SIDED:
+        agent = _fought_with(tokens, trig, sent, actors)
     roles = [("agent", i) for i in conjuncts(tokens, sent, agent)] if agent is not None else []
     for i in _supporters(tokens, trig, sent, actors):
         if agent is None and trig.cls in TERRITORY and sent.mentions[i].kind == "armed_group":
@@ -133,6 +135,22 @@ def _coordinated_subject(tokens: Sequence[Token], trig: Trigger, sent: Sentence)
         if violent and ms[found].kind not in STATE_KINDS:
             return None
         return found
+    return None
+
+
+def _fought_with(
+    tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[int]
+) -> int | None:
+    """The one side a clash names, after «مع», when no other fighter is named: «مقتل
+    فلسطينيين خلال اشتباكات مع الجيش الإسرائيلي», «لقي مصرعه في مواجهات مع الجيش الوطني»."""
+    ms = sent.mentions
+    for i in actors:
+        m = ms[i]
+        if not trig.end <= m.first_token <= trig.end + 3:
+            continue
+        if prev_word(tokens, m) in role_words()["with"] and m.kind in ARMED_KINDS:
+            return i
+        return None
     return None
 
 

@@ -279,3 +279,9 @@ def test_roles_a_quoted_name_is_still_the_subject_of_a_light_verb(run):
     assert ("agent", "ألوية العمالقة") in [
         (r, text[ex.mentions[i].start : ex.mentions[i].end]) for r, i in ev.roles
     ]
+
+
+def test_roles_the_one_side_named_after_maa_fought(run):
+    ex = run("وقتل قيادي في الجماعة خلال مواجهات مع الجيش الوطني في جبهة ميدي.")
+    assert ("agent", "الجيش الوطني") in roles(ex, "ArmedClash")
+    assert ("target", "الجيش الوطني") not in roles(ex, "ArmedClash")
