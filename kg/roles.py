@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kg.blame import accused, claimant
 from kg.clauses import (
     AGENT_KINDS,
     ARMED_KINDS,
@@ -216,6 +217,11 @@ def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[
             if by:
                 return by[0]
             break
+    if trig.cls in VIOLENT or trig.cls in TERRITORY:
+        blamed = claimant(tokens, trig, sent, actors)
+        blamed = accused(tokens, trig, sent, actors) if blamed is None else blamed
+        if blamed is not None and can_act(trig, ms[blamed]):
+            return blamed
     speaker = _complement_speaker(tokens, trig, sent)
     if speaker is not None:
         return speaker

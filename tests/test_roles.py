@@ -285,3 +285,19 @@ def test_roles_the_one_side_named_after_maa_fought(run):
     ex = run("وقتل قيادي في الجماعة خلال مواجهات مع الجيش الوطني في جبهة ميدي.")
     assert ("agent", "الجيش الوطني") in roles(ex, "ArmedClash")
     assert ("target", "الجيش الوطني") not in roles(ex, "ArmedClash")
+
+
+def test_roles_who_claims_an_attack_did_it(run):
+    ex = run("وأعلن تنظيم الدولة الإسلامية مسؤوليته عن الهجوم الانتحاري في مدينة كركوك.")
+    assert ("agent", "تنظيم الدولة الإسلامية") in roles(ex, "Bombing")
+
+
+def test_roles_the_accused_did_the_attack(run):
+    ex = run("وحمل وزير الإعلام اليمني الحوثيين مسؤولية مقتل 12 مدنيا في مدينة مأرب.")
+    text = ex.document.text
+    attack = [e for e in ex.events if e.cls != "Statement"]
+    assert attack and all(
+        ("agent", "الحوثيين")
+        in [(r, text[ex.mentions[i].start : ex.mentions[i].end]) for r, i in e.roles]
+        for e in attack
+    )
