@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kg.antecedents import possessor
 from kg.blame import accused, claimant
 from kg.clauses import (
     AGENT_KINDS,
@@ -281,7 +282,7 @@ def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[
             )
         ):
             return last
-    return None
+    return possessor(tokens, trig, sent, actors)
 
 
 def _agent_from(

@@ -301,3 +301,13 @@ def test_roles_the_accused_did_the_attack(run):
         in [(r, text[ex.mentions[i].start : ex.mentions[i].end]) for r, i in e.roles]
         for e in attack
     )
+
+
+def test_roles_the_possessor_of_a_refusal_refused(run):
+    ex = run("وتعود الأزمة إلى تعنت الحوثيين ورفضهم المتكرر لكل المبادرات السياسية.")
+    assert roles(ex, "Rejection") == [("agent", "الحوثيين")]
+
+
+def test_roles_a_feminine_possessive_refers_to_a_state_not_a_person(run):
+    ex = run("وأيدت روسيا، حليفة الرئيس بشار الأسد، القرار بعد أن أخرت اعتراضاتها التصويت.")
+    assert roles(ex, "Rejection") == [("agent", "روسيا")]
