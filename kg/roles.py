@@ -38,6 +38,7 @@ from kg.clauses import (
     preceded_by_preposition,
     prev_word,
     quote_break,
+    readings_of,
     relative_antecedent,
     role_words,
     speech_verb,
@@ -270,6 +271,7 @@ def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[
             can_act(trig, ms[last])
             and not preceded_by_preposition(tokens, ms[last])
             and not is_counted(tokens, ms[last])  # "قتل ثلاثمئة مسلح في غارة": the dead
+            and not _spoken_of(tokens, trig, ms[last])
             and not clause_break(tokens, ms[last].end_token, trig.first)
             and not quote_break(tokens, ms[last].end_token, trig.first)
             and not any(
@@ -283,6 +285,21 @@ def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[
         ):
             return last
     return possessor(tokens, trig, sent, actors)
+
+
+def _spoken_of(tokens: Sequence[Token], trig: Trigger, m: Mention) -> bool:
+    """Is the noun, with «ب», what the mention's verb of speech condemns, welcomes or admits
+    («ندد خامنئي بالضربات», «رحبت الخارجية التركية بالضربات»)? Not a light verb («قام الجيش
+    بقصف»)."""
+    if not trig.prefix.endswith("ب"):
+        return False
+    around = [*range(max(0, m.first_token - 7), m.first_token), *range(m.end_token, trig.first)]
+    return any(
+        cls in VERBAL and pos == "verb"
+        for k in around
+        for stem, _ in clitic_variants(tokens[k].norm)
+        for cls, pos, _ in readings_of(stem)
+    )
 
 
 def _agent_from(
@@ -343,9 +360,11 @@ def _verb_agent(
         i
         for i in after
         if not preceded_by_preposition(tokens, ms[i])
-        and ms[i].first_token - trig.end <= SUBJECT_GAP
+        and ms[i].first_token - trig.end <= SUBJECT_GAP * (2 if ms[i].kind == "person" else 1)
         and subject_gap(tokens, trig.end, ms[i], sent)
     ]
+    if direct and trig.cls in VERBAL:
+        direct = [_titled_person(tokens, sent, direct[0]), *direct]
     if before:
         first = before[-1]  # a subject before its verb: "إسرائيل تتهم إيران", "طهران تحذر"
         if (
@@ -374,6 +393,33 @@ def _verb_agent(
         ):
             return last
     return None
+
+
+def _titled_person(tokens: Sequence[Token], sent: Sentence, i: int) -> int:
+    """The person a title names when the body it serves comes first: «أبلغ مندوب سوريا لدى
+    الأمم المتحدة بشار الجعفري», «كتبت الناطقة باسم الوزارة ماريا زاخاروفا»: the envoy
+    speaks, not Syria."""
+    ms = sent.mentions
+    k = ms[i].first_token - 1
+    if (
+        ms[i].kind == "person"
+        or k < 0
+        or not (in_words(tokens[k].norm, "title") or in_words(tokens[k].norm, "source_noun"))
+    ):
+        return i
+    for j in sent.idx:
+        m = ms[j]
+        if m.kind != "person" or not 0 <= m.first_token - ms[i].end_token <= 5:
+            continue
+        if preceded_by_preposition(tokens, m) or m.method == "title":
+            return i  # a name read off the words after a title may be a phrase («بتدخل دولي»)
+        between = range(ms[i].end_token, m.first_token)
+        if clause_break(tokens, ms[i].end_token, m.first_token) or any(
+            not tokens[t].is_word and tokens[t].norm != "،" for t in between
+        ):
+            return i
+        return j
+    return i
 
 
 def _complement_speaker(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> int | None:

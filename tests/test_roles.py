@@ -311,3 +311,20 @@ def test_roles_the_possessor_of_a_refusal_refused(run):
 def test_roles_a_feminine_possessive_refers_to_a_state_not_a_person(run):
     ex = run("وأيدت روسيا، حليفة الرئيس بشار الأسد، القرار بعد أن أخرت اعتراضاتها التصويت.")
     assert roles(ex, "Rejection") == [("agent", "روسيا")]
+
+
+def test_roles_the_envoy_speaks_not_the_state_he_serves(run):
+    ex = run("وأبلغ مندوب سوريا لدى الأمم المتحدة بشار الجعفري مجلس الأمن أن الخبراء لم يصلوا.")
+    assert ("agent", "بشار الجعفري") in roles(ex, "Statement")
+    assert ("agent", "سوريا") not in roles(ex, "Statement")
+
+
+def test_roles_what_a_speaker_condemns_is_not_his_act(run):
+    ex = run("وندد المرشد الأعلى الإيراني آية الله علي خامنئي بشدة بالضربات الجوية على سوريا.")
+    assert roles(ex, "Statement") == [("agent", "علي خامنئي")]
+    assert ("agent", "علي خامنئي") not in roles(ex, "AirStrike")
+
+
+def test_roles_a_light_verb_with_bi_keeps_its_subject(run):
+    ex = run("وقام الجيش السوري بقصف مواقع المسلحين في ريف حماة.")
+    assert ("agent", "الجيش السوري") in roles(ex, "Shelling")
