@@ -215,6 +215,11 @@ def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[
     before = [i for i in actors if trig.first - WINDOW <= ms[i].end_token <= trig.first]
     for k in range(trig.end, min(trig.end + WINDOW, len(tokens))):  # "by" phrases
         if tokens[k].norm in role_words()["by"] or tokens[k].norm[1:] in role_words()["by"]:
+            if any(
+                in_words(tokens[j].norm, "complementizer") or tokens[j].norm in ("ان", "وان")
+                for j in range(trig.end, k)
+            ):
+                break  # «اعتبرت دمشق أن الضربات التي نفذتها واشنطن…»: another noun's
             by = [i for i in after if ms[i].first_token > k and can_act(trig, ms[i])]
             if by:
                 return by[0]
@@ -239,7 +244,7 @@ def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[
         return _verb_agent(tokens, trig, sent, actors, after, before)
     if (
         after
-        and ms[after[0]].first_token == trig.end
+        and ms[after[0]].first_token == _past_weapon(tokens, trig.end)
         and can_act(trig, ms[after[0]])
         and trig.cls not in VICTIM_CLASSES
         and not attached(tokens, ms[after[0]], "ب")  # "غارات للتحالف", not "الاعتراف بفلسطين"
@@ -267,6 +272,8 @@ def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[
         )
         if last != before[-1] and prev_word(tokens, ms[last]) in place_parts():
             last = before[-1]  # «شمال شرق سوريا»: a place's part, not a subject
+        if prev_word(tokens, ms[last]) in place_parts():
+            return possessor(tokens, trig, sent, actors)
         if (
             can_act(trig, ms[last])
             and not preceded_by_preposition(tokens, ms[last])
@@ -316,11 +323,23 @@ def _agent_from(
             continue
         if prev_word(tokens, m) != "من" or clause_break(tokens, trig.end, m.first_token):
             continue
+        if any(not tokens[k].is_word for k in range(trig.end, m.first_token)):
+            continue  # «بالضربات، قللت كل من السلطات…»: another clause
         before_from = tokens[m.first_token - 2].norm if m.first_token >= 2 else ""
         if before_from[-1:].isdigit() or is_counted(tokens, m) or before_from in count_nouns():
             continue
         return i
     return None
+
+
+def _past_weapon(tokens: Sequence[Token], k: int) -> int:
+    """The token after the aircraft or guns a strike names before their owner, and a hashtag
+    sign: «غارات لمقاتلات #التحالف_العربي» (the coalition's)."""
+    if k < len(tokens) and tokens[k].norm[:1] == "ل" and in_words(tokens[k].norm[1:], "instrument"):
+        k += 1
+        while k < len(tokens) and tokens[k].norm in ("#", "_"):
+            k += 1
+    return k
 
 
 def _announced(tokens: Sequence[Token], m: Mention, k: int) -> bool:

@@ -328,3 +328,24 @@ def test_roles_what_a_speaker_condemns_is_not_his_act(run):
 def test_roles_a_light_verb_with_bi_keeps_its_subject(run):
     ex = run("وقام الجيش السوري بقصف مواقع المسلحين في ريف حماة.")
     assert ("agent", "الجيش السوري") in roles(ex, "Shelling")
+
+
+def test_roles_a_by_phrase_of_another_clause_is_not_the_speakers(run):
+    ex = run("اعتبرت دمشق السبت أن الضربات التي نفذتها الولايات المتحدة تنتهك القانون الدولي.")
+    assert roles(ex, "Statement") == [("agent", "دمشق")]
+    assert ("agent", "الولايات المتحدة") in roles(ex, "AirStrike")
+
+
+def test_roles_an_actor_after_a_comma_and_min_is_not_the_attacker(run):
+    ex = run("وفيما أشادت واشنطن بالضربات، قللت كل من السلطات السورية وفصائل المعارضة من أثرها.")
+    assert all(r[0] != "agent" for r in roles(ex, "AirStrike"))
+
+
+def test_roles_the_seat_of_an_observatory_is_not_an_agent(run):
+    ex = run("وأشار المرصد السوري لحقوق الإنسان، ومقره بريطانيا، إلى وقوع غارتين على مدينة دوما.")
+    assert ("agent", "بريطانيا") not in roles(ex, "AirStrike")
+
+
+def test_roles_the_owner_of_the_aircraft_struck(run):
+    ex = run("وقتل عشرة مسلحين في غارات لمقاتلات #التحالف_العربي على مديرية حيران.")
+    assert ("agent", "التحالف_العربي") in roles(ex, "AirStrike")
