@@ -165,10 +165,11 @@ def quote_break(tokens: Sequence[Token], lo: int, hi: int) -> bool:
     """Does a quotation or a colon open between tokens [lo, hi) with words after it ("قال
     رامي: "هناك مباحثات"")? A closing quote right after a name ("«جيش الإسلام» هجوما") does
     not."""
+    quote = role_words()["quote"]
     for k in range(lo, hi):
-        if tokens[k].norm in role_words()["quote"] and any(
-            tokens[j].is_word for j in range(k + 1, hi)
-        ):
+        if k == lo and any(tokens[j].norm in quote for j in range(max(0, lo - 6), lo)):
+            continue  # the quote closing a quoted name: «قوات "ألوية العمالقة" التابعة للجيش»
+        if tokens[k].norm in quote and any(tokens[j].is_word for j in range(k + 1, hi)):
             return True
     return False
 

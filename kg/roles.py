@@ -3,17 +3,17 @@ the reporting source, and the place, read from the mentions around a trigger.
 
 The words the rules look for (reporting verbs, "by" phrases, prepositions, relative pronouns,
 complementisers…) are in ``kg/data/role_words.tsv``; the clause tests they share are in
-``kg/clauses.py``, the target and victim in ``kg/patients.py``.
+``kg/clauses.py``, the agent in ``kg/agents.py``, the target and victim in
+``kg/patients.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kg.agents import agent_of
 from kg.clauses import (
-    AGENT_KINDS,
     ARMED_KINDS,
-    COMPLEMENT_GAP,
     PLACE_ORDER,
     REPORTING,
     SIDED,
@@ -32,11 +32,8 @@ from kg.clauses import (
     conjuncts,
     in_words,
     is_counted,
-    noun_subject,
     preceded_by_preposition,
     prev_word,
-    quote_break,
-    relative_antecedent,
     role_words,
     speech_verb,
     subject_gap,
@@ -46,7 +43,7 @@ from kg.event_merge import VIOLENT
 from kg.mentions import clitic_variants
 from kg.model import Mention, Token
 from kg.patients import patients
-from kg.triggers import Sentence, Trigger, count_nouns
+from kg.triggers import Sentence, Trigger
 
 __all__ = ["ARMED_KINDS", "REPORTING", "role_words", "roles_of", "sources_of"]
 
@@ -70,11 +67,13 @@ def roles_of(
     cities = _cities_acting(tokens, trig, sent)
     actors = sorted(actors + cities, key=lambda i: sent.mentions[i].start)
     sides = _sides(tokens, sent, trig) if trig.cls in SIDED + TALKS else None
-    agent = _agent(tokens, trig, sent, actors)
+    agent = agent_of(tokens, trig, sent, actors)
     shared = _coordinated_subject(tokens, trig, sent) if sides is None else None
     agent = shared if shared is not None else agent
     if sides is not None and trig.cls in SIDED and agent not in sides:
         agent = sides[0]
+    if agent is None and sides is None and trig.cls in SIDED:
+        agent = _fought_with(tokens, trig, sent, actors)
     roles = [("agent", i) for i in conjuncts(tokens, sent, agent)] if agent is not None else []
     for i in _supporters(tokens, trig, sent, actors):
         if agent is None and trig.cls in TERRITORY and sent.mentions[i].kind == "armed_group":
@@ -135,6 +134,22 @@ def _coordinated_subject(tokens: Sequence[Token], trig: Trigger, sent: Sentence)
     return None
 
 
+def _fought_with(
+    tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[int]
+) -> int | None:
+    """The one side a clash names, after «مع», when no other fighter is named: «مقتل
+    فلسطينيين خلال اشتباكات مع الجيش الإسرائيلي», «لقي مصرعه في مواجهات مع الجيش الوطني»."""
+    ms = sent.mentions
+    for i in actors:
+        m = ms[i]
+        if not trig.end <= m.first_token <= trig.end + 3:
+            continue
+        if prev_word(tokens, m) in role_words()["with"] and m.kind in ARMED_KINDS:
+            return i
+        return None
+    return None
+
+
 def _supporters(
     tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[int]
 ) -> list[int]:
@@ -183,220 +198,6 @@ def _cities_acting(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> li
         if (subject and not preceded_by_preposition(tokens, m)) or party:
             out.append(i)
     return out
-
-
-def _agent(tokens: Sequence[Token], trig: Trigger, sent: Sentence, actors: list[int]) -> int | None:
-    """The agent: a "by" phrase, the speaker of a "أنه" clause, the antecedent of a relative
-    clause, the subject of a verb, the genitive of a noun or the subject of its light verb."""
-    ms = sent.mentions
-    after = [i for i in actors if trig.end <= ms[i].first_token <= trig.end + WINDOW]
-    before = [i for i in actors if trig.first - WINDOW <= ms[i].end_token <= trig.first]
-    for k in range(trig.end, min(trig.end + WINDOW, len(tokens))):  # "by" phrases
-        if tokens[k].norm in role_words()["by"] or tokens[k].norm[1:] in role_words()["by"]:
-            by = [i for i in after if ms[i].first_token > k and can_act(trig, ms[i])]
-            if by:
-                return by[0]
-            break
-    speaker = _complement_speaker(tokens, trig, sent)
-    if speaker is not None:
-        return speaker
-    if trig.cls == "Statement" and trig.pos == "noun":  # "وذكر البيت الأبيض في بيان"
-        said = _speaker_before(tokens, sent, trig.first)
-        if said is not None:
-            return said
-    antecedent = relative_antecedent(tokens, trig, sent, actors)
-    if antecedent is not None:
-        role, i = antecedent
-        return i if role == "agent" else None
-    if trig.pos == "verb":
-        return _verb_agent(tokens, trig, sent, actors, after, before)
-    if (
-        after
-        and ms[after[0]].first_token == trig.end
-        and can_act(trig, ms[after[0]])
-        and trig.cls not in VICTIM_CLASSES
-        and not attached(tokens, ms[after[0]], "ب")  # "غارات للتحالف", not "الاعتراف بفلسطين"
-    ):
-        return after[0]  # genitive: "غارات التحالف", "قصف ميليشيات الحوثي"
-    source = _agent_from(tokens, trig, sent, after)
-    if source is not None:
-        return source
-    if (
-        trig.cls == "Statement"
-        and after
-        and ms[after[0]].first_token == trig.end
-        and attached(tokens, ms[after[0]], "ل")
-    ):
-        return after[0]  # "المؤتمر الصحفي للمالكي"
-    if before and trig.cls != "Killing":
-        # a light verb before the noun: "شنت القوات الحكومية هجوما", "أعلنت روسيا إرسال قافلة";
-        # a death told by a noun ("مقتل", "قتلى") has its agent only in a "by" phrase: who
-        # announces it is not its agent ("أعلن التنظيم مقتل أحد قادته")
-        last = before[-1]
-        if (
-            can_act(trig, ms[last])
-            and not preceded_by_preposition(tokens, ms[last])
-            and not is_counted(tokens, ms[last])  # "قتل ثلاثمئة مسلح في غارة": the dead
-            and not clause_break(tokens, ms[last].end_token, trig.first)
-            and not quote_break(tokens, ms[last].end_token, trig.first)
-            and not any(
-                in_words(tokens[k].norm, "object_break")
-                and not (tokens[k].norm == "عن" and _announced(tokens, ms[last], k))
-                for k in range(ms[last].end_token, trig.first)
-            )  # "أعلن الجيش عن تنفيذ غارات", but not "رفعت السلطات السرية عن الغارة"
-            and not in_words(
-                tokens[trig.first].norm[: len(trig.prefix)] + trig.stem, "object_break"
-            )
-        ):
-            return last
-    return None
-
-
-def _agent_from(
-    tokens: Sequence[Token], trig: Trigger, sent: Sentence, after: list[int]
-) -> int | None:
-    """An attack "من" a state or armed group: "إطلاق نار من القوات التركية", "بإسناد جوي من
-    طائرات التحالف". Not a count ("30 عنصرا من الحوثيين") nor a place taken from them."""
-    if trig.cls in VICTIM_CLASSES or trig.cls in TERRITORY or trig.cls not in VIOLENT:
-        return None
-    ms = sent.mentions
-    for i in after:
-        m = ms[i]
-        if m.first_token - trig.end > COMPLEMENT_GAP or m.kind not in STATE_KINDS:
-            continue
-        if prev_word(tokens, m) != "من" or clause_break(tokens, trig.end, m.first_token):
-            continue
-        before_from = tokens[m.first_token - 2].norm if m.first_token >= 2 else ""
-        if before_from[-1:].isdigit() or is_counted(tokens, m) or before_from in count_nouns():
-            continue
-        return i
-    return None
-
-
-def _announced(tokens: Sequence[Token], m: Mention, k: int) -> bool:
-    """Is "عن" at ``k`` the "about" of an announcing verb of the mention: "أعلن الجيش عن
-    تنفيذ غارات", "إسرائيل تعلن عن غارات"?"""
-    verb = any(
-        in_words(tokens[j].norm, "reporting") or in_words(tokens[j].norm, "speech")
-        for j in [*range(max(0, m.first_token - 2), m.first_token), *range(m.end_token, k)]
-        if tokens[j].norm != "عن"
-    )
-    between = all(
-        not tokens[j].is_word
-        or in_words(tokens[j].norm, "subject_gap")
-        or in_words(tokens[j].norm, "reporting")
-        or in_words(tokens[j].norm, "speech")
-        for j in range(m.end_token, k)
-    )
-    return verb and between
-
-
-def _verb_agent(
-    tokens: Sequence[Token],
-    trig: Trigger,
-    sent: Sentence,
-    actors: list[int],
-    after: list[int],
-    before: list[int],
-) -> int | None:
-    """The subject of a verb: right after it (a time word or a comma may stand between: "ندد
-    الوزير بقتل المدنيين" has no subject among its mentions), or before it ("القوات التركية
-    سيطرت"). "قتل" is read as the passive "قُتل" unless an armed subject with an object
-    follows; a counted noun before it is its victim ("40 مسلحاً قتلوا")."""
-    ms = sent.mentions
-    if noun_subject(tokens, trig, sent):
-        return None  # "غارات عدة استهدفت أعضاء التنظيم": the strikes targeted the group
-    direct = [
-        i
-        for i in after
-        if not preceded_by_preposition(tokens, ms[i])
-        and ms[i].first_token - trig.end <= SUBJECT_GAP
-        and subject_gap(tokens, trig.end, ms[i], sent)
-    ]
-    if before:
-        first = before[-1]  # a subject before its verb: "إسرائيل تتهم إيران", "طهران تحذر"
-        if (
-            ms[first].end_token == trig.first
-            and clause_initial(tokens, ms[first])
-            and can_act(trig, ms[first])
-            and not (trig.cls == "Killing" and ms[first].kind not in ARMED_KINDS)
-        ):
-            return first
-    killing = trig.cls == "Killing"
-    armed_subject = bool(direct) and ms[direct[0]].kind in ARMED_KINDS and len(direct) > 1
-    if direct and can_act(trig, ms[direct[0]]) and (not killing or armed_subject):
-        return direct[0]
-    if before and not trig.prefix.startswith("و"):
-        # a verb that carries «و» starts a clause of its own: the noun before it ends the
-        # clause before («قضت وحدات الجيش على الإرهابيين ودمرت مقراتهم»)
-        last = before[-1]
-        # a passive "قُتل" after its subject: "أبو حمزة المقدسي، وقد قتل مؤخرا"
-        counted = killing and (is_counted(tokens, ms[last]) or ms[last].kind not in ARMED_KINDS)
-        if (
-            can_act(trig, ms[last])
-            and not preceded_by_preposition(tokens, ms[last])
-            and not counted
-            and not clause_break(tokens, ms[last].end_token, trig.first)
-            and not quote_break(tokens, ms[last].end_token, trig.first)
-        ):
-            return last
-    return None
-
-
-def _complement_speaker(tokens: Sequence[Token], trig: Trigger, sent: Sentence) -> int | None:
-    """ "أعلن الجيش الأميركي أنه شن غارة", "قالت الوزارة إنها قامت بـ30 غارة": the clause
-    after "أنه" has the speaker as its subject when no other subject stands in it."""
-    ms = sent.mentions
-    k = next(
-        (
-            k
-            for k in range(trig.first - 1, max(-1, trig.first - 1 - COMPLEMENT_GAP), -1)
-            if in_words(tokens[k].norm, "complementizer")
-        ),
-        None,
-    )
-    if k is None or any(k < ms[i].first_token < trig.first for i in sent.idx):
-        return None
-    speaker = _speaker_before(tokens, sent, k)
-    if speaker is None:
-        return None
-    violent = trig.cls in VIOLENT or trig.cls in TERRITORY or trig.cls == "OffensiveAnnounced"
-    if violent and ms[speaker].kind not in STATE_KINDS:
-        return None  # "قال المرصد إنه قتل…": the observatory reports, it does not fight
-    return speaker
-
-
-def _speaker_before(tokens: Sequence[Token], sent: Sentence, k: int) -> int | None:
-    """The subject of the reporting verb nearest before token ``k``."""
-    ms = sent.mentions
-    for v in range(k - 1, max(-1, k - 1 - WINDOW - SUBJECT_GAP), -1):
-        norm = tokens[v].norm
-        if not (in_words(norm, "reporting") or in_words(norm, "speech")) or norm in (
-            "عن",
-            "بحسب",
-            "حسب",
-        ):
-            continue
-        subject = [
-            i
-            for i in sent.idx
-            if v < ms[i].first_token < k
-            and ms[i].first_token - v <= SUBJECT_GAP
-            and ms[i].kind not in ("media", "civilians")
-            and (ms[i].kind in AGENT_KINDS or ms[i].kind == "country")
-            and (not preceded_by_preposition(tokens, ms[i]) or _spokesman(tokens, ms[i]))
-        ]
-        return subject[0] if subject else None
-    return None
-
-
-def _spokesman(tokens: Sequence[Token], m: Mention) -> bool:
-    """Does the group speak through a person or a source named before it: "قالت مصادر في
-    وحدات حماية الشعب", "قال المتحدث باسم الجيش"?"""
-    k = m.first_token - 1
-    if k >= 0 and attached(tokens, m, "بل"):
-        k = m.first_token  # "مصادر بالجيش"
-    return any(in_words(tokens[j].norm, "source_noun") for j in range(max(0, k - 2), k))
 
 
 def _sides(tokens: Sequence[Token], sent: Sentence, trig: Trigger) -> tuple[int, int] | None:

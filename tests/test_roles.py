@@ -254,3 +254,98 @@ def test_roles_who_a_place_is_retaken_from_is_its_target_even_far_on(run):
         "من أيدي مسلحي تنظيم الدولة الإسلامية."
     )
     assert ("target", "تنظيم الدولة الإسلامية") in roles(ex, "GovernmentRegainsTerritory")
+
+
+def test_roles_light_verb_subject_past_a_place_adjunct(run):
+    ex = run("شنت مقاتلات التحالف في اليمن، اليوم الخميس، غارات جوية على مواقع الحوثيين.")
+    assert ("agent", "مقاتلات التحالف") in roles(ex, "AirStrike")
+    assert ("agent", "اليمن") not in roles(ex, "AirStrike")
+
+
+def test_roles_a_place_part_is_no_subject_of_a_light_verb(run):
+    ex = run("وكانت القوات تنتشر في شمال شرق سوريا، حليفة للولايات المتحدة في الحرب على الإرهاب.")
+    assert all(r != ("agent", "سوريا") for r in roles(ex, "ArmedClash"))
+
+
+def test_roles_by_phrase_of_a_missile_fired_by_a_group(run):
+    ex = run("اعترضت الدفاعات الجوية صاروخا باليستيا أطلقه الحوثيون باتجاه مدينة جازان.")
+    assert ("agent", "الحوثيون") in roles(ex, "Shelling")
+
+
+def test_roles_a_quoted_name_is_still_the_subject_of_a_light_verb(run):
+    ex = run('وتمكنت قوات "ألوية العمالقة" التابعة للجيش الوطني اليمني من دخول مدينة الخوخة.')
+    [ev] = ex.events
+    text = ex.document.text
+    assert ("agent", "ألوية العمالقة") in [
+        (r, text[ex.mentions[i].start : ex.mentions[i].end]) for r, i in ev.roles
+    ]
+
+
+def test_roles_the_one_side_named_after_maa_fought(run):
+    ex = run("وقتل قيادي في الجماعة خلال مواجهات مع الجيش الوطني في جبهة ميدي.")
+    assert ("agent", "الجيش الوطني") in roles(ex, "ArmedClash")
+    assert ("target", "الجيش الوطني") not in roles(ex, "ArmedClash")
+
+
+def test_roles_who_claims_an_attack_did_it(run):
+    ex = run("وأعلن تنظيم الدولة الإسلامية مسؤوليته عن الهجوم الانتحاري في مدينة كركوك.")
+    assert ("agent", "تنظيم الدولة الإسلامية") in roles(ex, "Bombing")
+
+
+def test_roles_the_accused_did_the_attack(run):
+    ex = run("وحمل وزير الإعلام اليمني الحوثيين مسؤولية مقتل 12 مدنيا في مدينة مأرب.")
+    text = ex.document.text
+    attack = [e for e in ex.events if e.cls != "Statement"]
+    assert attack and all(
+        ("agent", "الحوثيين")
+        in [(r, text[ex.mentions[i].start : ex.mentions[i].end]) for r, i in e.roles]
+        for e in attack
+    )
+
+
+def test_roles_the_possessor_of_a_refusal_refused(run):
+    ex = run("وتعود الأزمة إلى تعنت الحوثيين ورفضهم المتكرر لكل المبادرات السياسية.")
+    assert roles(ex, "Rejection") == [("agent", "الحوثيين")]
+
+
+def test_roles_a_feminine_possessive_refers_to_a_state_not_a_person(run):
+    ex = run("وأيدت روسيا، حليفة الرئيس بشار الأسد، القرار بعد أن أخرت اعتراضاتها التصويت.")
+    assert roles(ex, "Rejection") == [("agent", "روسيا")]
+
+
+def test_roles_the_envoy_speaks_not_the_state_he_serves(run):
+    ex = run("وأبلغ مندوب سوريا لدى الأمم المتحدة بشار الجعفري مجلس الأمن أن الخبراء لم يصلوا.")
+    assert ("agent", "بشار الجعفري") in roles(ex, "Statement")
+    assert ("agent", "سوريا") not in roles(ex, "Statement")
+
+
+def test_roles_what_a_speaker_condemns_is_not_his_act(run):
+    ex = run("وندد المرشد الأعلى الإيراني آية الله علي خامنئي بشدة بالضربات الجوية على سوريا.")
+    assert roles(ex, "Statement") == [("agent", "علي خامنئي")]
+    assert ("agent", "علي خامنئي") not in roles(ex, "AirStrike")
+
+
+def test_roles_a_light_verb_with_bi_keeps_its_subject(run):
+    ex = run("وقام الجيش السوري بقصف مواقع المسلحين في ريف حماة.")
+    assert ("agent", "الجيش السوري") in roles(ex, "Shelling")
+
+
+def test_roles_a_by_phrase_of_another_clause_is_not_the_speakers(run):
+    ex = run("اعتبرت دمشق السبت أن الضربات التي نفذتها الولايات المتحدة تنتهك القانون الدولي.")
+    assert roles(ex, "Statement") == [("agent", "دمشق")]
+    assert ("agent", "الولايات المتحدة") in roles(ex, "AirStrike")
+
+
+def test_roles_an_actor_after_a_comma_and_min_is_not_the_attacker(run):
+    ex = run("وفيما أشادت واشنطن بالضربات، قللت كل من السلطات السورية وفصائل المعارضة من أثرها.")
+    assert all(r[0] != "agent" for r in roles(ex, "AirStrike"))
+
+
+def test_roles_the_seat_of_an_observatory_is_not_an_agent(run):
+    ex = run("وأشار المرصد السوري لحقوق الإنسان، ومقره بريطانيا، إلى وقوع غارتين على مدينة دوما.")
+    assert ("agent", "بريطانيا") not in roles(ex, "AirStrike")
+
+
+def test_roles_the_owner_of_the_aircraft_struck(run):
+    ex = run("وقتل عشرة مسلحين في غارات لمقاتلات #التحالف_العربي على مديرية حيران.")
+    assert ("agent", "التحالف_العربي") in roles(ex, "AirStrike")
