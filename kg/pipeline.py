@@ -44,10 +44,12 @@ if TYPE_CHECKING:
     from kg.provenance import RunRecord
 
 # Bytes of N-Quads the store sink spools to disk before each bulk load. Oxigraph's bulk loader
-# costs less per quad in few large loads than in many small ones (each load sorts its quads
-# into new files that RocksDB then compacts with the rest), but holds what it loads in memory,
-# up to a million quads: about 360 MB for 100 MB of N-Quads (docs/scaling.md).
-SPOOL_BYTES = 128 * 1024 * 1024
+# costs less per quad in few large loads than in many small ones: each load sorts its quads
+# into new files, and RocksDB compacts them with the rest once four have piled up, in threads
+# whose CPU counts in the build's. It holds what it loads in memory, up to a million quads (it
+# cuts larger inputs into batches of that size): 256 MB is about 800,000 of the pipeline's
+# quads and some 700 MB of the loader's memory (docs/scaling.md).
+SPOOL_BYTES = 256 * 1024 * 1024
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 1. Extract a corpus once (the shared 2,144-article corpus when it is there, else the bundled
    examples) and write each document's N-Quads, as ``kg build`` hands them to the store.
 2. In a fresh child process and a fresh on-disk Oxigraph store, load them through
-   ``StoreSink`` as ``kg build`` does (spooled to a file, bulk-loaded 128 MB at a time,
+   ``StoreSink`` as ``kg build`` does (spooled to a file, bulk-loaded 256 MB at a time,
    lenient parsing); then, for each batch size, bulk-load the documents batch by batch
    (``GraphStore.replace_documents`` on N-Quads text, as ``StoreSink`` did before it spooled)
    and flush. Report wall time and CPU time of all the child's threads (RocksDB's background
@@ -130,7 +130,7 @@ def main() -> int:
         if mode == "one file":
             name = "on disk, one bulk load of one file"
         if mode == "spooled":
-            name = "on disk, spooled as `kg build` (128 MB loads, lenient)"
+            name = "on disk, spooled as `kg build` (256 MB loads, lenient)"
         if mode.startswith("floor"):
             name = f"{mode}: trivial quads, one bulk load"
         print(

@@ -99,7 +99,7 @@ def main() -> None:
 
 def store_seconds(graphs: list[DocumentGraph]) -> tuple[float, float]:
     """CPU of loading the graphs into a fresh on-disk store as ``kg build`` does (`StoreSink`:
-    spooled, bulk-loaded 128 MB at a time), and of resolving its incidents."""
+    spooled, bulk-loaded 256 MB at a time), and of resolving its incidents."""
     from kg.resolve import resolve
     from kg.store import GraphStore
 
