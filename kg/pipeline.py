@@ -38,16 +38,18 @@ from kg.rdf import (
     ntriples,
     text_hash,
 )
-from kg.store import GraphStore, atomic_output, rdf_format
+from kg.store import GraphStore, Spool, atomic_output, rdf_format
 
 if TYPE_CHECKING:
     from kg.provenance import RunRecord
 
-# Documents per bulk load, and the most N-Quads text held before loading. Larger batches cost
-# Oxigraph less compaction (docs/scaling.md) but raised peak memory (1.2 GB at 1,024 documents
-# against 0.8 GB at 256 on the 2,144-article corpus); the byte bound keeps memory flat.
-BATCH = 256
-BATCH_BYTES = 16 * 1024 * 1024
+# Bytes of N-Quads the store sink spools to disk before each bulk load. Oxigraph's bulk loader
+# costs less per quad in few large loads than in many small ones: each load sorts its quads
+# into new files, and RocksDB compacts them with the rest once four have piled up, in threads
+# whose CPU counts in the build's. It holds what it loads in memory, up to a million quads (it
+# cuts larger inputs into batches of that size): 256 MB is about 800,000 of the pipeline's
+# quads and some 700 MB of the loader's memory (docs/scaling.md).
+SPOOL_BYTES = 256 * 1024 * 1024
 
 
 @contextmanager
@@ -211,14 +213,14 @@ class Sink:
 
 
 class StoreSink(Sink):
-    """Batches documents and replaces their named graphs in the embedded store."""
+    """Spools documents' N-Quads to a file beside the store (`kg.store.Spool`) and bulk-loads
+    it, replacing their named graphs, whenever it holds ``spool_bytes`` and at the end."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, spool_bytes: int = SPOOL_BYTES) -> None:
         super().__init__()
         self.store = store
-        self.graphs: list[str] = []
-        self.chunks: list[str] = []
-        self.size = 0  # characters of N-Quads waiting
+        self.spool_bytes = spool_bytes
+        self.spool = Spool(store.path)
 
     def write(self, graph: str, triples: list[Triple], entity_part: list[Triple]) -> None:
         self._add(graph, nquads(graph, triples), entity_part)
@@ -227,25 +229,24 @@ class StoreSink(Sink):
         self._add(graph, in_graph(graph, text), entity_part)
 
     def _add(self, graph: str, quads: str, entity_part: list[Triple]) -> None:
-        self.graphs.append(graph)
-        self.chunks.append(quads)
+        self.spool.add(graph, quads)
         if entity_part:
-            self.chunks.append(nquads(ENTITIES_GRAPH, entity_part))
-        self.size += len(self.chunks[-1])
-        if len(self.graphs) >= BATCH or self.size >= BATCH_BYTES:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self.graphs:
-            self.store.replace_documents(self.graphs, "".join(self.chunks))
-            self.graphs, self.chunks, self.size = [], [], 0
+            self.spool.add(None, nquads(ENTITIES_GRAPH, entity_part))
+        if self.spool.size >= self.spool_bytes:
+            self.spool.load_into(self.store)
 
     def close(self) -> None:
-        self._flush()
+        try:
+            self.spool.load_into(self.store)
+        finally:
+            self.spool.close()
         self.store.flush()
 
     def abort(self) -> None:
-        self._flush()  # what was extracted before the failure is kept, document by document
+        try:
+            self.spool.load_into(self.store)  # what was extracted before the failure is kept
+        finally:
+            self.spool.close()
 
 
 class FileSink(Sink):

@@ -91,15 +91,15 @@ def main() -> None:
     print(f"| gazetteer load (once) | {gazetteer_seconds:.2f} | |")
     if args.store:
         load, resolve = store_seconds(graphs)
-        print(f"| store: N-Quads + bulk load, all threads | {load:.2f} | |")
+        print(f"| store: N-Quads, spool, bulk loads, all threads | {load:.2f} | |")
         print(f"| resolve (read, group, load), all threads | {resolve:.2f} | |")
     print(f"| camel-tools tokenisation alone | {camel:.2f} | {len(docs) / camel:.0f} docs/s |")
     print(f"ratio extraction / camel tokenisation: {total / camel:.1f}")
 
 
 def store_seconds(graphs: list[DocumentGraph]) -> tuple[float, float]:
-    """CPU of loading the graphs into a fresh on-disk store as ``kg build`` does, and of
-    resolving its incidents."""
+    """CPU of loading the graphs into a fresh on-disk store as ``kg build`` does (`StoreSink`:
+    spooled, bulk-loaded 256 MB at a time), and of resolving its incidents."""
     from kg.resolve import resolve
     from kg.store import GraphStore
 

@@ -97,3 +97,39 @@ def test_atomic_output_gives_the_file_the_usual_mode(tmp_path):
         os.umask(mask)
     assert stat.S_IMODE((tmp_path / "graph.ttl").stat().st_mode) == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]  # no temporary file left
+
+
+def quads(store: GraphStore) -> set[str]:
+    return {str(q) for q in store.store.quads_for_pattern(None, None, None, None)}
+
+
+def test_store_sink_loads_the_same_graph_in_many_small_loads(tmp_path, corpus):
+    one = GraphStore(tmp_path / "one")
+    build(CorpusReader([corpus]), [StoreSink(one)])
+    many = GraphStore(tmp_path / "many")
+    build(CorpusReader([corpus]), [StoreSink(many, spool_bytes=1)])  # a load per document
+    assert quads(many) == quads(one) and len(quads(one)) > 1000
+    assert not list((tmp_path / "one").glob("kg-spool-*"))  # the spool file is removed
+
+
+def test_store_sink_keeps_what_was_extracted_before_a_failure(tmp_path, corpus):
+    from kg.pipeline import serial_graphs
+
+    def failing(docs):
+        for n, dg in enumerate(serial_graphs(docs)):
+            if n == 3:
+                raise RuntimeError("the fourth document fails")
+            yield dg
+
+    store = GraphStore(tmp_path / "store")
+    with pytest.raises(RuntimeError):
+        build(CorpusReader([corpus]), [StoreSink(store)], mapper=failing)
+    assert len(store.document_hashes()) == 3
+    assert not list((tmp_path / "store").glob("kg-spool-*"))
+
+
+def test_store_sink_that_receives_nothing_makes_no_spool_file(tmp_path):
+    store = GraphStore(tmp_path / "store")
+    sink = StoreSink(store)
+    sink.close()
+    assert not list((tmp_path / "store").glob("kg-spool-*"))
