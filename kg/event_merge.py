@@ -176,7 +176,8 @@ def merge_in_document(
     A happening with a place of its own stays apart from one elsewhere, unless the later
     telling is a bare back reference ("الغارة") with no figure of its own. Tellings that give
     different death tolls, or a total with a part («43 مدنياً بينهم 16 جراء غارة»), stay
-    apart: a total is not one of the strikes it adds up."""
+    apart: a total is not one of the strikes it adds up. One speaker's statement told twice
+    on one day is one, whatever places its sentences name (a state's forces speak for it)."""
     country_of = country_of or {}
 
     def key(mi: int | None) -> str | None:
@@ -229,6 +230,17 @@ def merge_in_document(
         short, long = sorted((sa, sb), key=len)
         return len(long) == len(short) + 1 and long[1:] == short and long[0] in PARTS
 
+    def _one_speaker(a: Event, b: Event) -> bool:
+        """One speaker's words told twice on one day are one statement, wherever the places
+        its sentences name: a statement's place is what it is about, not where it was told."""
+        if a.cls != "Statement" or b.cls != "Statement":
+            return False
+        who = [
+            {_speaker(mentions[mi], country_of) for r, mi in e.roles if r == "agent"}
+            for e in (a, b)
+        ]
+        return bool(who[0]) and who[0] == who[1]
+
     out: list[Event] = []
     for ev in events:
         target = None
@@ -240,17 +252,20 @@ def merge_in_document(
                 or other.hedged != ev.hedged
                 or not _same_time(other.time, ev.time)
                 or not _same_toll(other, ev)
-                or (other_countries(other, ev) and not back)
+                or (other_countries(other, ev) and not back and not _one_speaker(other, ev))
             ):
                 continue
             same_place = key(ev.place) is not None and (
                 key(other.place) == key(ev.place) or _within(other.place, ev.place)
             )
-            unplaced = same_place or back or open_place(ev) or open_place(other)
+            unplaced = (
+                same_place or back or open_place(ev) or open_place(other) or _one_speaker(other, ev)
+            )
             who = [agents(e) for e in (ev, other)]
             if ev.cls in VERBAL:  # what one party says is not what another says
                 # …unless a definite noun tells it again with no speaker («الاعتراف»)
                 fits = who[0] == who[1] or (ev.back_reference and not who[0])
+                fits = fits or _one_speaker(other, ev)
             else:
                 fits = not _other_agents(who[0], who[1]) or ev.back_reference
             if same_place or (unplaced and fits):
@@ -265,6 +280,13 @@ def merge_in_document(
             allied = bool(known & agent_keys(ev)) and len(agent_keys(ev)) > 1
             out[target] = _merge(first, ev, _refined(ev, first), allied=allied)
     return out
+
+
+def _speaker(m: Mention, country_of: Mapping[str, str]) -> str:
+    """Who speaks, a state's forces and government being the state («الجيش الإسرائيلي»,
+    «إسرائيل»)."""
+    country = country_of.get(m.entity_key) if m.kind in STATE_KINDS else None
+    return country or m.entity_key
 
 
 @lru_cache(maxsize=1)

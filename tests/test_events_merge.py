@@ -203,3 +203,37 @@ def test_events_merge_a_later_telling_naming_the_agent_with_its_allies_adds_the_
     again = Event("AirStrike", ((30, 36),), 1, (("agent", 1), ("agent", 2), ("agent", 3)), None)
     [one] = merge_in_document([first, again], [us, us_again, uk, fr, fighters])
     assert sorted(mi for role, mi in one.roles if role == "agent") == [0, 1, 2, 3]
+
+
+def test_events_merge_one_speakers_statement_told_twice_is_one_whatever_places_it_names():
+    # «اعترف الجيش الإسرائيلي بمسؤوليته عن الغارة في سوريا» … «ويأتي اعتراف إسرائيل في القدس»:
+    # the state's forces and the state are one speaker; the places are what the words are about
+    army = _mention(6, 22, "Q58967", "state_force", 0)
+    syria = _mention(45, 49, "local:country/syria", "country", 0)
+    israel = _mention(60, 66, "Q801", "country", 1)
+    city = _mention(70, 76, "local:settlement/quds", "settlement", 1)
+    countries = {"Q58967": "Q801", "Q801": "Q801", "local:settlement/quds": "Q801"}
+    first = Event("Statement", ((0, 5),), 0, (("agent", 0),), 1)
+    again = Event("Statement", ((52, 58),), 1, (("agent", 2),), 3)
+    [one] = merge_in_document([first, again], [army, syria, israel, city], countries)
+    assert one.triggers == ((0, 5), (52, 58))
+
+
+def test_events_merge_two_speakers_statements_stay_two():
+    # «أدانت تركيا الغارة» … «وأدانت إيران الهجوم»: what one party says is not what another says
+    turkey = _mention(6, 11, "Q43", "country", 0)
+    iran = _mention(40, 45, "Q794", "country", 1)
+    first = Event("Statement", ((0, 5),), 0, (("agent", 0),), None)
+    other = Event("Statement", ((33, 39),), 1, (("agent", 1),), None)
+    assert len(merge_in_document([first, other], [turkey, iran], {})) == 2
+
+
+def test_events_merge_one_speakers_appeals_with_places_of_their_own_stay_apart():
+    # the rule is for statements: two appeals by one body about two places are two demands
+    un = _mention(0, 6, "Q1065", "organisation", 0)
+    idlib = _mention(20, 25, "local:region/idlib", "region", 0)
+    gaza = _mention(60, 64, "local:region/gaza", "region", 1)
+    first = Event("Appeal", ((8, 12),), 0, (("agent", 0),), 1)
+    other = Event("Appeal", ((50, 55),), 1, (("agent", 0),), 2)
+    countries = {"local:region/idlib": "Q858", "local:region/gaza": "Q407199"}
+    assert len(merge_in_document([first, other], [un, idlib, gaza], countries)) == 2
