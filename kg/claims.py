@@ -4,7 +4,9 @@ Every figure stays a claim of its own document; an incident only adds a summary:
 
 * each report contributes one figure per kind (killed, injured): the highest it gives, as in
   the per-document ``aco:fatalities`` (an article that says 12 and later "rose to 15" is one
-  report of 15, not a disagreement);
+  report of 15, not a disagreement), or, when the document adds up the dead of groups that
+  do not overlap (``aco:fatalitiesSummedFrom``: 300 fighters and 25 soldiers), their sum, an
+  "at least" figure when one of its parts is;
 * a figure's *point* is its value, except "more than n", whose point is n + 1;
 * **low** is the lowest point among the reports (the lowest credible figure);
 * **high** is the highest point ("at least n" feeds n: an open upper bound is not guessed);
@@ -41,7 +43,14 @@ def point(figure: CountFigure) -> int:
 
 
 def report_figure(report: Report, what: str) -> CountFigure | None:
-    """The report's figure of ``what``: its highest, the earliest claim on ties."""
+    """The report's figure of ``what``: the sum of the claims its toll adds up, else its
+    highest, the earliest claim on ties."""
+    parts = [c for c in report.counts if c.what == what and c.iri in report.summed]
+    if len(parts) > 1:
+        exact = all(c.qualifier == "Exact" for c in parts)
+        claimed = tuple(sorted({s for c in parts for s in c.claimed_by}))
+        total = sum(point(c) for c in parts)
+        return CountFigure(parts[0].iri, what, total, "Exact" if exact else "AtLeast", claimed)
     best: CountFigure | None = None
     for c in report.counts:
         if c.what == what and (best is None or point(c) > point(best)):

@@ -93,6 +93,7 @@ class Report:
     victims: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
     counts: list[CountFigure] = field(default_factory=list)
+    summed: set[str] = field(default_factory=set)  # claims whose figures add up to the toll
 
     @property
     def actors(self) -> set[str]:
@@ -219,6 +220,9 @@ def _attach_details(store: ox.Store, reports: dict[str, Report]) -> None:
     for ev, o in _pairs(store, ACO + "reportedBy"):
         if ev in reports:
             reports[ev].sources.add(o)
+    for ev, o in _pairs(store, ACO + "fatalitiesSummedFrom"):
+        if ev in reports:
+            reports[ev].summed.add(o)
     owner = {o: ev for ev, o in _pairs(store, ACO + "hasCountClaim") if ev in reports}
     fields: dict[str, dict[str, str]] = defaultdict(dict)
     claimed: dict[str, list[str]] = defaultdict(list)

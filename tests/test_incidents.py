@@ -20,7 +20,7 @@ import rdflib
 from typer.testing import CliRunner
 
 from kg.bcubed import bcubed, score_incidents
-from kg.claims import estimate
+from kg.claims import estimate, incident_estimates
 from kg.cli import app
 from kg.cli_incidents import last_resolve_options
 from kg.control import CONTROL_GRAPH
@@ -30,7 +30,7 @@ from kg.incidents import GroupingRules, Incident, Resolver, incident_class
 from kg.pipeline import StoreSink, build
 from kg.query import resolve_query, run_local, with_values
 from kg.rdf import ACO, doc_graph
-from kg.reports import EventData, Period, Report, parse_period
+from kg.reports import CountFigure, EventData, Period, Report, parse_period
 from kg.resolve import INCIDENTS_GRAPH, resolve
 from kg.store import GraphStore
 from tests.conftest import ROOT, dev_articles, needs_shared
@@ -289,6 +289,19 @@ def test_claims_estimates_follow_the_documented_rule():
     even = estimate([10, 14])  # no figure more reported: the lower middle one
     assert even is not None and (even.best, even.disagree) == (10, True)
     assert estimate([]) is None
+
+
+def test_claims_a_report_that_adds_up_the_dead_of_two_sides_gives_the_sum():
+    # «مقتل 300 مسلح» and «مقتل 25 جندياً» in one article: the toll is 325 (fatalitiesSummedFrom)
+    sides = report("a", "ArmedClash", "p", "2018-08-12")
+    sides.counts = [CountFigure("a#c1", "fatalities", 300, "Exact", ("src",)),
+                    CountFigure("a#c2", "fatalities", 25, "AtLeast", ()),
+                    CountFigure("a#c3", "fatalities", 12, "Exact", ())]  # fmt: skip
+    sides.summed = {"a#c1", "a#c2"}
+    retold = report("b", "ArmedClash", "p", "2018-08-12")
+    retold.counts = [CountFigure("b#c1", "fatalities", 300, "Exact", ())]  # no sum: its highest
+    est = incident_estimates([sides, retold])["fatalities"]
+    assert (est.low, est.high, est.figures) == (300, 325, 2)
 
 
 def test_bcubed_known_values():
